@@ -1,0 +1,7 @@
+import { defineProject } from 'vitest/config';
+import { sourceAliases } from '../../vitest.shared.js';
+
+export default defineProject({
+  resolve: { alias: sourceAliases },
+  test: { name: '@cavra/registry', include: ['test/**/*.test.ts'] },
+});
