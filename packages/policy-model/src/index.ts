@@ -1,0 +1,18 @@
+export { CavraError, ERROR_CODES, isCavraError, type ErrorCode, type Issue } from './errors.js';
+export {
+  PyBytes,
+  PyDate,
+  PyDateTime,
+  isPyDict,
+  isPyList,
+  pyEquals,
+  pyTruthy,
+  pyTypeName,
+  type PyDict,
+  type PyList,
+  type PyValue,
+} from './python/value.js';
+export { pyFloatRepr, pyRepr, pyStr, pyStrRepr } from './python/repr.js';
+export { PyJsonSyntaxError, fromPlainJson, parsePyJson, toPlainJson } from './python/json-parse.js';
+export { compareCodePoints, sortByCodePoint } from './text/code-point-order.js';
+export { PyJsonTypeError, dumpsPyJson, pyJsonString, type PyJsonDumpOptions } from './python/json-dumps.js';
