@@ -7,6 +7,7 @@ export {
   isPyList,
   pyEquals,
   pyTruthy,
+  pyQualifiedTypeName,
   pyTypeName,
   type PyDict,
   type PyList,
@@ -16,3 +17,6 @@ export { pyFloatRepr, pyRepr, pyStr, pyStrRepr } from './python/repr.js';
 export { PyJsonSyntaxError, fromPlainJson, parsePyJson, toPlainJson } from './python/json-parse.js';
 export { compareCodePoints, sortByCodePoint } from './text/code-point-order.js';
 export { PyJsonTypeError, dumpsPyJson, pyJsonString, type PyJsonDumpOptions } from './python/json-dumps.js';
+export * from './schemas/index.js';
+export * from './compile/index.js';
+export * from './packs/index.js';

@@ -41,7 +41,7 @@ export type PyValue = null | boolean | string | bigint | number | PyDate | PyDat
 export const isPyDict = (value: PyValue | undefined): value is PyDict => value instanceof Map;
 export const isPyList = (value: PyValue | undefined): value is PyList => Array.isArray(value);
 
-/** Python's `type(value).__name__`, as it appears in Python error messages. */
+/** Python's `type(value).__name__` (as in `Object of type date is not JSON serializable`). */
 export function pyTypeName(value: PyValue): string {
   if (value === null) return 'NoneType';
   if (typeof value === 'boolean') return 'bool';
@@ -53,6 +53,15 @@ export function pyTypeName(value: PyValue): string {
   if (value instanceof PyBytes) return 'bytes';
   if (Array.isArray(value)) return 'list';
   return 'dict';
+}
+
+/**
+ * Python's `tp_name` of the value's type, as `AttributeError`/`TypeError` messages print it
+ * (`'datetime.date' object has no attribute 'get'`).
+ */
+export function pyQualifiedTypeName(value: PyValue): string {
+  if (value instanceof PyDate || value instanceof PyDateTime) return `datetime.${pyTypeName(value)}`;
+  return pyTypeName(value);
 }
 
 /** Python truthiness: `None`, `False`, `0`, `0.0`, `""`, `b""`, `[]` and `{}` are falsy; NaN is truthy. */

@@ -1,0 +1,79 @@
+import { compilePolicy } from '../compile/compile.js';
+import { CavraError } from '../errors.js';
+import { pyStr } from '../python/repr.js';
+import { pyQualifiedTypeName, pyTruthy, type PyDict, type PyValue } from '../python/value.js';
+import { PyYamlError, loadPyYaml } from '../yaml/index.js';
+import { invalidPack, type PackSource } from './pack-source.js';
+
+/** Parse a policy YAML text; YAML errors become `policy_yaml` errors carrying PyYAML's exception class. */
+export function parsePolicyYaml(text: string, where: string): PyValue {
+  try {
+    return loadPyYaml(text);
+  } catch (error) {
+    if (error instanceof PyYamlError) {
+      throw new CavraError('policy_yaml', `${where}: ${error.message}`, {
+        python: `${error.pythonType}: ${error.message.split('\n')[0] ?? ''}`,
+      });
+    }
+    throw error;
+  }
+}
+
+/**
+ * One pack's document, checked as Python's registry checks it: a mapping, whose `metadata` (if
+ * present) is a mapping, and which is not empty.
+ */
+export function loadPackDocument(source: PackSource, id: string): PyDict {
+  const document = parsePolicyYaml(source.readPackText(id), `policy pack '${id}'`);
+  if (!(document instanceof Map)) throw invalidPack(id);
+  const metadata = document.get('metadata');
+  if (metadata !== undefined && !(metadata instanceof Map)) {
+    throw new CavraError('pack_invalid', `Policy pack '${id}' has metadata that is not a mapping.`, {
+      python: `AttributeError: '${pyQualifiedTypeName(metadata)}' object has no attribute 'get'`,
+    });
+  }
+  if (document.size === 0) {
+    throw new CavraError('pack_invalid', `Policy pack '${id}' contains no policy data.`, {
+      python: `PolicyRegistryError: Policy pack '${id}' contains no policy data.`,
+    });
+  }
+  return document;
+}
+
+function parentIds(inherits: PyValue): PyValue[] {
+  if (typeof inherits === 'string') return [inherits];
+  if (Array.isArray(inherits)) return inherits;
+  if (inherits instanceof Map) return [...inherits.keys()];
+  const type = pyQualifiedTypeName(inherits);
+  throw new CavraError('pack_invalid', `metadata.inherits must be a pack id or a list of pack ids, not ${type}`, {
+    python: `TypeError: '${type}' object is not iterable`,
+  });
+}
+
+/**
+ * The pack route, exactly as Python's `load_policy(id)`: a pack without a truthy
+ * `metadata.inherits` is returned as written (YAML order and types); otherwise its parents are
+ * loaded (last to first, recursively) and it is compiled as `compile(parent0, [parent1, …, pack])`.
+ */
+export function loadPackPolicy(source: PackSource, id: string): PyDict {
+  return loadWithAncestors(source, id, []);
+}
+
+function loadWithAncestors(source: PackSource, id: string, chain: readonly string[]): PyDict {
+  if (chain.includes(id)) {
+    throw new CavraError('pack_invalid', `Policy pack '${id}' inherits from itself: ${[...chain, id].join(' -> ')}`, {
+      python: 'RecursionError: maximum recursion depth exceeded',
+    });
+  }
+  const document = loadPackDocument(source, id);
+  const metadata = document.get('metadata');
+  const inherits = metadata instanceof Map ? metadata.get('inherits') : undefined;
+  if (inherits === undefined || !pyTruthy(inherits)) return document;
+  const ids = parentIds(inherits);
+  const parents: PyDict[] = new Array<PyDict>(ids.length);
+  for (let i = ids.length - 1; i >= 0; i--) {
+    parents[i] = loadWithAncestors(source, pyStr(ids[i] as PyValue), [...chain, id]);
+  }
+  const [base, ...rest] = parents as [PyDict, ...PyDict[]];
+  return compilePolicy(base, [...rest, document]);
+}

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+export const ACTION_TYPES = ['read_file', 'write_file', 'execute_command', 'git_operation', 'mcp_tool_call'] as const;
+export const actionTypeSchema = z.enum(ACTION_TYPES);
+export type ActionType = z.infer<typeof actionTypeSchema>;
+
+/**
+ * One action request. Every known field is a string; "absent" is meaningful (only an absent
+ * identity field gets its default, only an absent git `operation` means `push`), so fields are
+ * optional, never defaulted here. Unknown keys are accepted and ignored, as Python ignores them
+ * (`requested_operation` is one of them). `action_type` is any string: unknown types fail closed
+ * in the evaluator.
+ */
+export const actionRequestSchema = z.looseObject({
+  action_type: z.string(),
+  target: z.string().optional(),
+  policy_pack: z.string().optional(),
+  session_id: z.string().optional(),
+  agent_id: z.string().optional(),
+  actor: z.string().optional(),
+  operation: z.string().optional(),
+  requested_operation: z.string().optional(),
+  server: z.string().optional(),
+  tool: z.string().optional(),
+  capability: z.string().optional(),
+});
+export type ActionRequest = z.infer<typeof actionRequestSchema>;

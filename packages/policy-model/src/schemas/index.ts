@@ -1,0 +1,51 @@
+export {
+  ACTION_TYPES,
+  actionRequestSchema,
+  actionTypeSchema,
+  type ActionRequest,
+  type ActionType,
+} from './action-request.js';
+export {
+  CORRELATION_ID_PATTERN,
+  DECISION_ID_PATTERN,
+  DECISION_KEYS,
+  TIMESTAMP_PATTERN,
+  VOLATILE_DECISION_KEYS,
+  approverGroupSchema,
+  decisionCoreSchema,
+  decisionSchema,
+  decisionValueSchema,
+  severitySchema,
+  type ApproverGroup,
+  type Decision,
+  type DecisionCore,
+  type DecisionValue,
+  type Severity,
+} from './decision.js';
+export {
+  POLICY_ID_PATTERN,
+  commandRulesSchema,
+  compiledPolicySchema,
+  filesystemRulesSchema,
+  gitRulesSchema,
+  mcpRulesSchema,
+  policyMetadataSchema,
+  policySchema,
+  stringListSchema,
+  type CompiledPolicy,
+  type Policy,
+  type PolicyMetadata,
+} from './policy.js';
+export { POLICY_JSON_SCHEMA } from './policy-json-schema.generated.js';
+export {
+  APPROVAL_STATES,
+  TRUST_TIERS,
+  approvalStateSchema,
+  mcpServerRecordSchema,
+  trustRegistryFileSchema,
+  trustTierSchema,
+  type ApprovalState,
+  type McpServerRecord,
+  type TrustRegistryFile,
+  type TrustTier,
+} from './trust-registry.js';
