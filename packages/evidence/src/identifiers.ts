@@ -1,0 +1,38 @@
+import { randomFillSync } from 'node:crypto';
+
+/** A source of random bytes; the default draws from the CSPRNG. Tests inject a deterministic one. */
+export type RandomBytes = (size: number) => Uint8Array;
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const POOL_SIZE = 16 * 1024;
+
+/**
+ * CSPRNG bytes, drawn from a refilled pool so that a decision does not pay for a syscall each
+ * (a decision needs 12 bytes). Every byte is used once.
+ */
+export function pooledRandomBytes(): RandomBytes {
+  const pool = new Uint8Array(POOL_SIZE);
+  let offset = POOL_SIZE;
+  return (size) => {
+    if (size > POOL_SIZE) return randomFillSync(new Uint8Array(size));
+    if (offset + size > POOL_SIZE) {
+      randomFillSync(pool);
+      offset = 0;
+    }
+    const bytes = pool.subarray(offset, offset + size);
+    offset += size;
+    return bytes;
+  };
+}
+
+function hex(bytes: Uint8Array): string {
+  let out = '';
+  for (const byte of bytes) out += HEX[byte] as string;
+  return out;
+}
+
+/** `dec_` + 12 lowercase hex digits (Python: the first 12 hex digits of a UUID4, all random). */
+export const newDecisionId = (random: RandomBytes): string => `dec_${hex(random(6))}`;
+
+/** `corr_` + 12 lowercase hex digits, drawn independently of the decision id. */
+export const newCorrelationId = (random: RandomBytes): string => `corr_${hex(random(6))}`;
