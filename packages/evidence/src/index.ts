@@ -1,3 +1,4 @@
 export { createDecisionEnveloper, evidenceRef, type EnvelopeOptions } from './envelope.js';
 export { newCorrelationId, newDecisionId, pooledRandomBytes, type RandomBytes } from './identifiers.js';
 export { pythonUtcIsoformat, systemMicrosecondClock, type MicrosecondClock } from './timestamp.js';
+export * from './signing/index.js';

@@ -50,6 +50,7 @@ export const parseChecksums = (text: string): ChecksumEntry[] => {
     seen.add(name);
     entries.push({ name, sha256: (match[1] ?? '').toLowerCase() });
   });
-  if (problems.length > 0) throw new SigningError('invalid_checksums', `checksums.txt: ${problems.join('; ')}`);
+  if (problems.length > 0)
+    throw new SigningError('invalid_checksums', `checksums.txt: ${problems.join('; ')}`);
   return entries;
 };

@@ -1,4 +1,12 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
 import { SigningError } from './errors.js';
 
 /** Version of the `<file>.sig.json` document; bump when its meaning changes. */
@@ -29,11 +37,7 @@ export interface KeyFingerprint {
   publicKeySha256: string;
 }
 
-export type SignatureFailureCode =
-  | 'wrong_key'
-  | 'digest_mismatch'
-  | 'bad_signature'
-  | 'wrong_file';
+export type SignatureFailureCode = 'wrong_key' | 'digest_mismatch' | 'bad_signature' | 'wrong_file';
 
 export type SignatureCheck = { ok: true } | { ok: false; code: SignatureFailureCode; message: string };
 
@@ -47,7 +51,10 @@ const pemText = (pem: string | Uint8Array): string =>
 
 const requireEd25519 = (key: KeyObject, what: string): KeyObject => {
   if (key.asymmetricKeyType !== 'ed25519') {
-    throw new SigningError('not_ed25519', `${what} is a ${key.asymmetricKeyType ?? 'symmetric'} key, not Ed25519`);
+    throw new SigningError(
+      'not_ed25519',
+      `${what} is a ${key.asymmetricKeyType ?? 'symmetric'} key, not Ed25519`,
+    );
   }
   return key;
 };
@@ -58,13 +65,19 @@ export const loadPrivateKey = (pem: string | Uint8Array): KeyObject => {
   // Only PKCS#8: other PEM flavours would be accepted by OpenSSL too, but the release contract names one format.
   if (!text.includes('-----BEGIN PRIVATE KEY-----')) {
     const hint = text.includes('ENCRYPTED PRIVATE KEY') ? ' (encrypted keys are not supported)' : '';
-    throw new SigningError('invalid_private_key', `signing key is not an unencrypted PKCS#8 PEM private key${hint}`);
+    throw new SigningError(
+      'invalid_private_key',
+      `signing key is not an unencrypted PKCS#8 PEM private key${hint}`,
+    );
   }
   let key: KeyObject;
   try {
     key = createPrivateKey({ key: text, format: 'pem' });
   } catch (error) {
-    throw new SigningError('invalid_private_key', `signing key cannot be parsed: ${(error as Error).message}`);
+    throw new SigningError(
+      'invalid_private_key',
+      `signing key cannot be parsed: ${(error as Error).message}`,
+    );
   }
   return requireEd25519(key, 'signing key');
 };
@@ -74,7 +87,10 @@ export const loadPublicKey = (pem: string | Uint8Array): KeyObject => {
   const text = pemText(pem);
   // A private key would also yield a public key via createPublicKey; refuse it so secrets are never passed around as "public".
   if (!text.includes('-----BEGIN PUBLIC KEY-----') || text.includes('PRIVATE KEY')) {
-    throw new SigningError('invalid_public_key', 'public key is not an SPKI PEM public key (-----BEGIN PUBLIC KEY-----)');
+    throw new SigningError(
+      'invalid_public_key',
+      'public key is not an SPKI PEM public key (-----BEGIN PUBLIC KEY-----)',
+    );
   }
   let key: KeyObject;
   try {
@@ -119,7 +135,8 @@ export const signDetached = (bytes: Uint8Array, privateKey: KeyObject, file?: st
 };
 
 /** The `.sig.json` text: 2-space JSON and a trailing newline. */
-export const serializeSignature = (signature: DetachedSignature): string => `${JSON.stringify(signature, null, 2)}\n`;
+export const serializeSignature = (signature: DetachedSignature): string =>
+  `${JSON.stringify(signature, null, 2)}\n`;
 
 /** Parses and shape-checks a `.sig.json` document; throws `SigningError('invalid_signature_document')`. */
 export const parseDetachedSignature = (text: string | Uint8Array): DetachedSignature => {
@@ -132,16 +149,27 @@ export const parseDetachedSignature = (text: string | Uint8Array): DetachedSigna
   } catch {
     return fail('is not JSON');
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('is not a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return fail('is not a JSON object');
   const doc = value as Record<string, unknown>;
-  if (doc.schema_version !== SIGNATURE_SCHEMA_VERSION) fail(`has schema_version ${JSON.stringify(doc.schema_version)}, expected ${SIGNATURE_SCHEMA_VERSION}`);
+  if (doc.schema_version !== SIGNATURE_SCHEMA_VERSION)
+    fail(`has schema_version ${JSON.stringify(doc.schema_version)}, expected ${SIGNATURE_SCHEMA_VERSION}`);
   if (doc.algorithm !== 'Ed25519') fail(`has algorithm ${JSON.stringify(doc.algorithm)}, expected "Ed25519"`);
   if (typeof doc.key_id !== 'string' || doc.key_id === '') fail('has no key_id');
-  if (typeof doc.public_key_sha256 !== 'string' || !HEX64.test(doc.public_key_sha256)) fail('has no valid public_key_sha256');
-  if (typeof doc.digest !== 'string' || !doc.digest.startsWith('sha256:') || !HEX64.test(doc.digest.slice(7))) {
+  if (typeof doc.public_key_sha256 !== 'string' || !HEX64.test(doc.public_key_sha256))
+    fail('has no valid public_key_sha256');
+  if (
+    typeof doc.digest !== 'string' ||
+    !doc.digest.startsWith('sha256:') ||
+    !HEX64.test(doc.digest.slice(7))
+  ) {
     fail('has no valid digest ("sha256:<64 hex>")');
   }
-  if (typeof doc.signature !== 'string' || !BASE64.test(doc.signature) || Buffer.from(doc.signature, 'base64').length !== 64) {
+  if (
+    typeof doc.signature !== 'string' ||
+    !BASE64.test(doc.signature) ||
+    Buffer.from(doc.signature, 'base64').length !== 64
+  ) {
     fail('has no valid signature (base64 of 64 bytes)');
   }
   if (doc.file !== undefined && typeof doc.file !== 'string') fail('has a non-string file');
@@ -168,11 +196,19 @@ export const verifyDetached = (
     };
   }
   if (file !== undefined && signature.file !== undefined && signature.file !== file) {
-    return { ok: false, code: 'wrong_file', message: `signature is for ${JSON.stringify(signature.file)}, not ${JSON.stringify(file)}` };
+    return {
+      ok: false,
+      code: 'wrong_file',
+      message: `signature is for ${JSON.stringify(signature.file)}, not ${JSON.stringify(file)}`,
+    };
   }
   const digest = `sha256:${sha256Hex(bytes)}`;
   if (signature.digest !== digest) {
-    return { ok: false, code: 'digest_mismatch', message: `signature covers ${signature.digest}, file is ${digest}` };
+    return {
+      ok: false,
+      code: 'digest_mismatch',
+      message: `signature covers ${signature.digest}, file is ${digest}`,
+    };
   }
   // Digest and key match, so only the signature bytes themselves can be wrong now.
   if (!verify(null, bytes, publicKey, Buffer.from(signature.signature, 'base64'))) {

@@ -24,7 +24,11 @@ export const RELEASE_FILES = {
 export const SIGNATURE_SUFFIX = '.sig.json';
 
 /** The files that are signed but are not artifacts. */
-export const RELEASE_METADATA_FILES: readonly string[] = [RELEASE_FILES.checksums, RELEASE_FILES.sbom, RELEASE_FILES.evidence];
+export const RELEASE_METADATA_FILES: readonly string[] = [
+  RELEASE_FILES.checksums,
+  RELEASE_FILES.sbom,
+  RELEASE_FILES.evidence,
+];
 
 export type ReleaseProblemCode =
   | 'checksums_missing'
@@ -69,23 +73,37 @@ export interface ReleaseReport {
  * documents, sorted by name), one `.sig.json` per artifact and per metadata file, and
  * `signing-key.pub.pem`.
  */
-export const signReleaseFiles = (files: ReadonlyMap<string, Uint8Array>, privateKey: KeyObject): Map<string, Uint8Array> => {
+export const signReleaseFiles = (
+  files: ReadonlyMap<string, Uint8Array>,
+  privateKey: KeyObject,
+): Map<string, Uint8Array> => {
   for (const name of files.keys()) {
-    if (!isSafeReleaseFileName(name) || name === RELEASE_FILES.checksums || name === RELEASE_FILES.publicKey || name.endsWith(SIGNATURE_SUFFIX)) {
+    if (
+      !isSafeReleaseFileName(name) ||
+      name === RELEASE_FILES.checksums ||
+      name === RELEASE_FILES.publicKey ||
+      name.endsWith(SIGNATURE_SUFFIX)
+    ) {
       throw new SigningError('invalid_checksums', `${JSON.stringify(name)} cannot be a release input file`);
     }
   }
   for (const required of [RELEASE_FILES.sbom, RELEASE_FILES.evidence]) {
-    if (!files.has(required)) throw new SigningError('invalid_checksums', `${required} is required to sign a release`);
+    if (!files.has(required))
+      throw new SigningError('invalid_checksums', `${required} is required to sign a release`);
   }
   const names = sorted(files.keys());
-  const checksums = formatChecksums(names.map((name) => ({ name, sha256: sha256Hex(files.get(name) ?? new Uint8Array()) })));
+  const checksums = formatChecksums(
+    names.map((name) => ({ name, sha256: sha256Hex(files.get(name) ?? new Uint8Array()) })),
+  );
   const out = new Map<string, Uint8Array>();
   out.set(RELEASE_FILES.checksums, Buffer.from(checksums, 'utf8'));
   for (const name of [...names, RELEASE_FILES.checksums]) {
     const bytes = name === RELEASE_FILES.checksums ? out.get(name) : files.get(name);
     if (bytes === undefined) continue;
-    out.set(`${name}${SIGNATURE_SUFFIX}`, Buffer.from(serializeSignature(signDetached(bytes, privateKey, name)), 'utf8'));
+    out.set(
+      `${name}${SIGNATURE_SUFFIX}`,
+      Buffer.from(serializeSignature(signDetached(bytes, privateKey, name)), 'utf8'),
+    );
   }
   out.set(RELEASE_FILES.publicKey, Buffer.from(publicKeyPem(publicKeyOf(privateKey)), 'utf8'));
   return out;
@@ -111,14 +129,18 @@ const parseJsonObject = (bytes: Uint8Array): Record<string, unknown> | undefined
 
 /** SPDX packages that stand for a release file carry `packageFileName`; dependencies do not. */
 const sbomArtifacts = (doc: Record<string, unknown>): ClaimedArtifact[] | string => {
-  if (doc.spdxVersion !== 'SPDX-2.3') return `spdxVersion is ${JSON.stringify(doc.spdxVersion)}, expected "SPDX-2.3"`;
+  if (doc.spdxVersion !== 'SPDX-2.3')
+    return `spdxVersion is ${JSON.stringify(doc.spdxVersion)}, expected "SPDX-2.3"`;
   if (!Array.isArray(doc.packages)) return 'has no packages array';
   const claimed: ClaimedArtifact[] = [];
   for (const pkg of doc.packages as unknown[]) {
     if (!isRecord(pkg) || typeof pkg.packageFileName !== 'string') continue;
     const checksums = Array.isArray(pkg.checksums) ? (pkg.checksums as unknown[]) : [];
     const sha = checksums.find((c): c is Record<string, unknown> => isRecord(c) && c.algorithm === 'SHA256');
-    claimed.push({ name: pkg.packageFileName, sha256: typeof sha?.checksumValue === 'string' ? sha.checksumValue : undefined });
+    claimed.push({
+      name: pkg.packageFileName,
+      sha256: typeof sha?.checksumValue === 'string' ? sha.checksumValue : undefined,
+    });
   }
   return claimed;
 };
@@ -147,7 +169,10 @@ const sorted = (names: Iterable<string>): string[] => [...names].sort();
  * key. Pure: the caller reads the directory. Collects every problem rather than stopping at the
  * first, so one run names everything that is wrong.
  */
-export const verifyReleaseFiles = (files: ReadonlyMap<string, Uint8Array>, publicKey: KeyObject): ReleaseReport => {
+export const verifyReleaseFiles = (
+  files: ReadonlyMap<string, Uint8Array>,
+  publicKey: KeyObject,
+): ReleaseReport => {
   const problems: ReleaseProblem[] = [];
   const problem = (file: string, code: ReleaseProblemCode, message: string): void => {
     problems.push({ file, code, message });
@@ -164,7 +189,9 @@ export const verifyReleaseFiles = (files: ReadonlyMap<string, Uint8Array>, publi
   };
 
   const isMeta = (name: string): boolean =>
-    RELEASE_METADATA_FILES.includes(name) || name === RELEASE_FILES.publicKey || name.endsWith(SIGNATURE_SUFFIX);
+    RELEASE_METADATA_FILES.includes(name) ||
+    name === RELEASE_FILES.publicKey ||
+    name.endsWith(SIGNATURE_SUFFIX);
   const artifacts = sorted([...files.keys()].filter((name) => !isMeta(name)));
 
   // 1. checksums.txt: every listed file exists and matches; every present file is listed.
@@ -180,7 +207,11 @@ export const verifyReleaseFiles = (files: ReadonlyMap<string, Uint8Array>, publi
         if (bytes === undefined) {
           problem(entry.name, 'file_missing', `${entry.name} is listed in checksums.txt but missing`);
         } else if (digestOf(entry.name, bytes) !== entry.sha256) {
-          problem(entry.name, 'checksum_mismatch', `${entry.name}: sha256 is ${digestOf(entry.name, bytes)}, checksums.txt says ${entry.sha256}`);
+          problem(
+            entry.name,
+            'checksum_mismatch',
+            `${entry.name}: sha256 is ${digestOf(entry.name, bytes)}, checksums.txt says ${entry.sha256}`,
+          );
         }
       }
     } catch (error) {
@@ -188,7 +219,8 @@ export const verifyReleaseFiles = (files: ReadonlyMap<string, Uint8Array>, publi
       problem(RELEASE_FILES.checksums, 'checksums_invalid', error.message);
     }
     for (const name of [...artifacts, RELEASE_FILES.sbom, RELEASE_FILES.evidence]) {
-      if (files.has(name) && !listed.has(name)) problem(name, 'unlisted_file', `${name} is present but not listed in checksums.txt`);
+      if (files.has(name) && !listed.has(name))
+        problem(name, 'unlisted_file', `${name} is present but not listed in checksums.txt`);
     }
   }
 
@@ -220,7 +252,11 @@ export const verifyReleaseFiles = (files: ReadonlyMap<string, Uint8Array>, publi
   }
   for (const name of files.keys()) {
     if (name.endsWith(SIGNATURE_SUFFIX) && !files.has(name.slice(0, -SIGNATURE_SUFFIX.length))) {
-      problem(name, 'orphan_signature', `${name} signs ${name.slice(0, -SIGNATURE_SUFFIX.length)}, which is missing`);
+      problem(
+        name,
+        'orphan_signature',
+        `${name} signs ${name.slice(0, -SIGNATURE_SUFFIX.length)}, which is missing`,
+      );
     }
   }
 
@@ -238,13 +274,18 @@ export const verifyReleaseFiles = (files: ReadonlyMap<string, Uint8Array>, publi
     const claimed = new Set(claims.map((c) => c.name));
     const missing = artifacts.filter((name) => !claimed.has(name));
     const extra = sorted([...claimed].filter((name) => !files.has(name) || isMeta(name)));
-    if (missing.length > 0) problem(doc, mismatch, `${doc} does not name artifact(s) present: ${missing.join(', ')}`);
+    if (missing.length > 0)
+      problem(doc, mismatch, `${doc} does not name artifact(s) present: ${missing.join(', ')}`);
     if (extra.length > 0) problem(doc, mismatch, `${doc} names artifact(s) not present: ${extra.join(', ')}`);
     for (const claim of claims) {
       const bytes = files.get(claim.name);
       if (bytes === undefined || isMeta(claim.name)) continue;
       if (claim.sha256 !== digestOf(claim.name, bytes)) {
-        problem(doc, mismatch, `${doc} gives ${claim.name} sha256 ${claim.sha256 ?? '(none)'}, file is ${digestOf(claim.name, bytes)}`);
+        problem(
+          doc,
+          mismatch,
+          `${doc} gives ${claim.name} sha256 ${claim.sha256 ?? '(none)'}, file is ${digestOf(claim.name, bytes)}`,
+        );
       }
     }
   };
@@ -268,7 +309,11 @@ export const verifyReleaseFiles = (files: ReadonlyMap<string, Uint8Array>, publi
       if (!isSigningError(error)) throw error;
     }
     if (shippedSha !== publicKeySha256) {
-      problem(RELEASE_FILES.publicKey, 'public_key_mismatch', `${RELEASE_FILES.publicKey} is not the trusted public key ${keyId}`);
+      problem(
+        RELEASE_FILES.publicKey,
+        'public_key_mismatch',
+        `${RELEASE_FILES.publicKey} is not the trusted public key ${keyId}`,
+      );
     }
   }
 
