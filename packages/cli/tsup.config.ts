@@ -1,10 +1,10 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: ['src/index.ts', 'src/bin.ts'],
   format: ['esm'],
   target: 'node20',
-  dts: { compilerOptions: { paths: {} } },
+  dts: { entry: 'src/index.ts', compilerOptions: { paths: {} } },
   clean: true,
   sourcemap: true,
 });

@@ -1,0 +1,31 @@
+export const HELP_TEXT = `cavra-runtime: CAVRA decisions from JSON requests, identical to the Python runtime.
+
+Usage:
+  cavra-runtime [options] < request.json        one request in, one decision out (2-space JSON)
+  cavra-runtime --batch [options] < requests.jsonl
+                                                JSON Lines in, one compact decision line out per line
+  cavra-runtime policy list [--json] | validate PATH | compile [--policy-pack ID] [--overlay FILE]...
+  cavra-runtime release verify DIR --public-key FILE
+  cavra-runtime --help | --version
+
+Decision options:
+  --input FILE        read the request(s) from FILE instead of stdin ("-" is stdin)
+  --batch             JSON Lines mode; a bad line gets {"error": {...}} in its place
+  --policy FILE       use a compiled policy JSON (validated against the policy schema) instead of a pack;
+                      the label is the request's policy_pack, else the file's metadata.id
+  --policy-dir DIR    resolve packs by id in DIR (default: $CAVRA_POLICY_DIR, else the bundled packs)
+  --registry FILE     decide MCP tool calls with this trust registry (JSON)
+  Single-dash forms (-input FILE, -policy=FILE) are accepted, as the Go runtime CLI accepted them.
+
+Request: {"action_type": "read_file" | "write_file" | "execute_command" | "git_operation" |
+          "mcp_tool_call", "target", "policy_pack", "session_id", "agent_id", "actor",
+          "operation", "server", "tool", "capability"}: all strings; unknown keys are ignored.
+Unknown action types fail closed: require_approval, rule runtime.default.require_approval.
+
+Exit status:
+  0  a decision was printed (batch: every line was answered, errors in place)
+  1  internal fault (policy compile: the compiled policy is invalid)
+  2  bad input or usage: not JSON, not an object, missing or non-string fields, request over 1 MiB,
+     unknown pack, unreadable or invalid policy or registry file, unknown option
+Errors are printed to stderr as {"error": {"code", "message", "issues"?}}.
+`;

@@ -1,0 +1,7 @@
+export { parseArgs, type FlagSpec, type ParsedArgs } from './args.js';
+export { DECIDE_FLAGS, MAX_REQUEST_BYTES, decideCommand, loadCompiledPolicyFile } from './commands/decide.js';
+export { createDecisionEngine, parseActionRequest, type DecisionEngine, type DecisionEngineOptions } from './engine.js';
+export { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, errorPayload, exitCodeFor } from './exit-codes.js';
+export type { CliIo } from './io.js';
+export { main } from './main.js';
+export { CLI_VERSION } from './version.js';
