@@ -20,3 +20,12 @@ export { PyJsonTypeError, dumpsPyJson, pyJsonString, type PyJsonDumpOptions } fr
 export * from './schemas/index.js';
 export * from './compile/index.js';
 export * from './packs/index.js';
+export {
+  POLICY_SCHEMA,
+  formatValidationError,
+  formatValidationErrorLines,
+  validatePolicy,
+  type ValidationError,
+} from './validate/policy.js';
+export { isJsonSchemaType, iterSchemaErrors, type JsonSchema, type RawSchemaError } from './validate/json-schema.js';
+export { listPolicyPacks, type PolicyPackSummary } from './packs/list-packs.js';
