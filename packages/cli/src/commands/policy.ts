@@ -20,6 +20,8 @@ import {
   type PyDict,
   type PyValue,
 } from '@cavra/policy-model';
+import { pythonPathString } from '@cavra/evaluator';
+import { booleanFlag, parseArgs, stringFlag, stringsFlag, type FlagSpec, type ParsedArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, errorPayload } from '../exit-codes.js';
 
@@ -45,76 +47,18 @@ bundled packs. Errors are printed to stderr as {"error": {"code", "message"}}; u
 exit 2, every other failure exits 1 (as Python's command does).
 `;
 
-interface ParsedArgs {
-  readonly positionals: string[];
-  readonly options: Map<string, string[]>;
-  readonly help: boolean;
-}
-
-/** Flags each subcommand accepts; `true` = takes a value, `false` = boolean. */
-const FLAGS: Record<string, Record<string, boolean>> = {
-  list: { '--json': false, '--policy-dir': true },
-  validate: {},
-  compile: { '--policy-pack': true, '--overlay': true, '--policy-dir': true },
+/** Flags of each subcommand (the shared strict parser: unknown flags are usage errors). */
+const FLAGS: Readonly<Record<string, FlagSpec>> = {
+  list: { json: 'boolean', 'policy-dir': 'string', help: 'boolean' },
+  validate: { help: 'boolean' },
+  compile: { 'policy-pack': 'string', overlay: 'strings', 'policy-dir': 'string', help: 'boolean' },
 };
 
 const usageError = (message: string): CavraError => new CavraError('usage', `${message} (see: cavra-runtime policy --help)`);
 
-function parseArgs(command: string, argv: readonly string[]): ParsedArgs {
-  const flags = FLAGS[command] ?? {};
-  const positionals: string[] = [];
-  const options = new Map<string, string[]>();
-  let help = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === '--') {
-      positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    if (arg === '--help' || arg === '-h') {
-      help = true;
-      continue;
-    }
-    if (!arg.startsWith('-') || arg === '-') {
-      positionals.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq >= 0 ? arg.slice(0, eq) : arg;
-    if (!Object.hasOwn(flags, name)) throw usageError(`unknown option ${name} for "policy ${command}"`);
-    let value: string;
-    if (!flags[name]) {
-      if (eq >= 0) throw usageError(`option ${name} takes no value`);
-      value = '';
-    } else if (eq >= 0) {
-      value = arg.slice(eq + 1);
-    } else {
-      const next = argv[i + 1];
-      if (next === undefined) throw usageError(`option ${name} needs a value`);
-      value = next;
-      i++;
-    }
-    options.set(name, [...(options.get(name) ?? []), value]);
-  }
-  return { positionals, options, help };
-}
-
-/** The last value of a repeatable-by-accident option (Typer/Click keep the last one). */
-const lastOption = (args: ParsedArgs, name: string): string | undefined => args.options.get(name)?.at(-1);
-
-/**
- * `str(pathlib.PurePosixPath(p))`: empty and `.` segments and trailing slashes dropped, `..`
- * kept, a leading `//` (exactly two) preserved. Python prints paths this way in its messages.
- */
-export function pythonPathText(path: string): string {
-  const leading = path.startsWith('//') && !path.startsWith('///') ? '//' : path.startsWith('/') ? '/' : '';
-  const parts = path.split('/').filter((part) => part !== '' && part !== '.');
-  const body = parts.join('/');
-  return leading + body || '.';
-}
-
+/** `str(Path(dir) / name)`. */
 const joinPythonPath = (dir: string, name: string): string => {
-  const base = pythonPathText(dir);
+  const base = pythonPathString(dir);
   return base === '.' ? name : base.endsWith('/') ? base + name : `${base}/${name}`;
 };
 
@@ -134,7 +78,7 @@ function loadPolicyFile(io: CliIo, path: string): { document: PyDict; shown: str
   const absolute = resolve(io.cwd, path);
   const directory = isDirectory(absolute);
   const file = directory ? resolve(absolute, 'policy.yaml') : absolute;
-  const shown = directory ? joinPythonPath(path, 'policy.yaml') : pythonPathText(path);
+  const shown = directory ? joinPythonPath(path, 'policy.yaml') : pythonPathString(path);
   if (!existsSync(file) || isDirectory(file)) {
     throw new CavraError('policy_unreadable', `policy file not found: ${shown}`, {
       python: `FileNotFoundError: [Errno 2] No such file or directory: '${shown}'`,
@@ -177,11 +121,11 @@ function invalidReport(heading: string, policy: PyValue): string | undefined {
 
 function compileCommand(args: ParsedArgs, io: CliIo): number {
   if (args.positionals.length > 0) throw usageError(`unexpected argument ${args.positionals[0] ?? ''}`);
-  const source = resolvePackSource({ policyDir: lastOption(args, '--policy-dir'), env: io.env, cwd: io.cwd });
-  const packId = lastOption(args, '--policy-pack') ?? DEFAULT_COMPILE_PACK;
+  const source = resolvePackSource({ policyDir: stringFlag(args, 'policy-dir'), env: io.env, cwd: io.cwd });
+  const packId = stringFlag(args, 'policy-pack') ?? DEFAULT_COMPILE_PACK;
   // Python evaluates `load_policy(pack)` before loading the overlays, so pack errors win.
   const base = loadPackPolicy(source, packId);
-  const overlays = (args.options.get('--overlay') ?? []).map((path) => loadPolicyFile(io, path).document);
+  const overlays = stringsFlag(args, 'overlay').map((path) => loadPolicyFile(io, path).document);
   const compiled = compilePolicy(base, overlays);
   const invalid = invalidReport('compiled policy is invalid', compiled);
   if (invalid !== undefined) {
@@ -195,7 +139,7 @@ function compileCommand(args: ParsedArgs, io: CliIo): number {
 function validateCommand(args: ParsedArgs, io: CliIo): number {
   if (args.positionals.length !== 1) throw usageError('policy validate takes exactly one PATH');
   const path = args.positionals[0] as string;
-  const shown = pythonPathText(path);
+  const shown = pythonPathString(path);
   if (!existsSync(resolve(io.cwd, path))) {
     io.stdout.write(`Policy not found: ${shown}\n`);
     return EXIT_FAILURE;
@@ -221,9 +165,9 @@ function jsonSafe(value: PyValue): PyValue {
 
 function listCommand(args: ParsedArgs, io: CliIo): number {
   if (args.positionals.length > 0) throw usageError(`unexpected argument ${args.positionals[0] ?? ''}`);
-  const source = resolvePackSource({ policyDir: lastOption(args, '--policy-dir'), env: io.env, cwd: io.cwd });
+  const source = resolvePackSource({ policyDir: stringFlag(args, 'policy-dir'), env: io.env, cwd: io.cwd });
   const packs = listPolicyPacks(source);
-  if (args.options.has('--json')) {
+  if (booleanFlag(args, 'json')) {
     const items: PyValue[] = packs.map(
       (pack) =>
         new Map<PyValue, PyValue>([
@@ -259,7 +203,7 @@ function writeError(io: CliIo, error: unknown): void {
  * `python3 -m cavra.cli policy ...` (unrendered Rich text, i.e. an infinitely wide console).
  * Usage errors exit 2; every other failure exits 1, as Python's traceback does.
  */
-export function policyCommand(argv: string[], io: CliIo): Promise<number> {
+export function policyCommand(argv: readonly string[], io: CliIo): Promise<number> {
   // Async for the dispatcher's sake; the work itself is synchronous file I/O.
   return Promise.resolve(runPolicyCommand(argv, io));
 }
@@ -274,8 +218,8 @@ function runPolicyCommand(argv: readonly string[], io: CliIo): number {
     }
     const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
     if (!run) throw usageError(`unknown policy command ${JSON.stringify(command)}`);
-    const args = parseArgs(command, rest);
-    if (args.help) {
+    const args = parseArgs(rest, FLAGS[command] ?? {}, { h: 'help' });
+    if (booleanFlag(args, 'help')) {
       io.stdout.write(POLICY_USAGE);
       return EXIT_OK;
     }
