@@ -21,7 +21,10 @@ export interface BundleResult {
 }
 
 /** Maps a bundled input file to the package that owns it. */
-const ownerOf = (input: string, workspace: readonly PublicPackage[]): { name: string; version: string; workspace: boolean } => {
+const ownerOf = (
+  input: string,
+  workspace: readonly PublicPackage[],
+): { name: string; version: string; workspace: boolean } => {
   const file = isAbsolute(input) ? input : resolve(ROOT, input);
   const segments = file.split(sep);
   const nm = segments.lastIndexOf('node_modules');
@@ -45,7 +48,11 @@ const ownerOf = (input: string, workspace: readonly PublicPackage[]): { name: st
  * Bundles the built CLI (`packages/cli/dist/bin.js`, the code that is also in the npm tarball)
  * into one ESM file that runs with plain `node`: every import but `node:*` is inlined.
  */
-export const bundleCli = async (cli: PublicPackage, workspace: readonly PublicPackage[], outfile: string): Promise<BundleResult> => {
+export const bundleCli = async (
+  cli: PublicPackage,
+  workspace: readonly PublicPackage[],
+  outfile: string,
+): Promise<BundleResult> => {
   const binField = cli.manifest.bin;
   const binPath = typeof binField === 'string' ? binField : binField?.['cavra-runtime'];
   if (binPath === undefined) throw new ReleaseToolError(`${cli.name} has no "cavra-runtime" bin`);
@@ -65,9 +72,12 @@ export const bundleCli = async (cli: PublicPackage, workspace: readonly PublicPa
     legalComments: 'inline',
     logLevel: 'silent',
     // CommonJS code inlined into ESM may call require() for node builtins; give it a real one.
-    banner: { js: "import { createRequire as __cavraCreateRequire } from 'node:module';\nconst require = __cavraCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __cavraCreateRequire } from 'node:module';\nconst require = __cavraCreateRequire(import.meta.url);",
+    },
   });
-  if (result.errors.length > 0) throw new ReleaseToolError(`esbuild failed: ${result.errors.map((e) => e.text).join('; ')}`);
+  if (result.errors.length > 0)
+    throw new ReleaseToolError(`esbuild failed: ${result.errors.map((e) => e.text).join('; ')}`);
   const output = result.outputFiles[0];
   if (output === undefined) throw new ReleaseToolError('esbuild produced no output');
 

@@ -68,18 +68,24 @@ const rel = (path: string): string => relative(ROOT, path) || path;
  * evidence must never claim a test run it cannot point to.
  */
 export const readTestEvidence = (path: string): TestEvidence => {
-  if (!existsSync(path)) return { status: 'not run', source: rel(path), note: 'no vitest JSON report at this path' };
+  if (!existsSync(path))
+    return { status: 'not run', source: rel(path), note: 'no vitest JSON report at this path' };
   let report: Record<string, unknown>;
   try {
     report = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
   } catch {
     return { status: 'unknown', source: rel(path), source_sha256: fileSha(path), note: 'report is not JSON' };
   }
-  const num = (key: string): number | undefined => (typeof report[key] === 'number' ? report[key] : undefined);
+  const num = (key: string): number | undefined =>
+    typeof report[key] === 'number' ? report[key] : undefined;
   const failed = (num('numFailedTests') ?? 0) + (num('numRuntimeErrorTestSuites') ?? 0);
   const total = num('numTotalTests');
   const status: RunStatus =
-    total === undefined ? 'unknown' : report.success === true && failed === 0 && total > 0 ? 'passed' : 'failed';
+    total === undefined
+      ? 'unknown'
+      : report.success === true && failed === 0 && total > 0
+        ? 'passed'
+        : 'failed';
   const started = num('startTime');
   return {
     status,
@@ -99,12 +105,18 @@ export const readTestEvidence = (path: string): TestEvidence => {
  * as is (with its digest) and the status derived from the usual fields when they are present.
  */
 export const readParityEvidence = (path: string): ParityEvidence => {
-  if (!existsSync(path)) return { status: 'not run', source: rel(path), note: 'no parity summary at this path' };
+  if (!existsSync(path))
+    return { status: 'not run', source: rel(path), note: 'no parity summary at this path' };
   let summary: unknown;
   try {
     summary = JSON.parse(readFileSync(path, 'utf8'));
   } catch {
-    return { status: 'unknown', source: rel(path), source_sha256: fileSha(path), note: 'summary is not JSON' };
+    return {
+      status: 'unknown',
+      source: rel(path),
+      source_sha256: fileSha(path),
+      note: 'summary is not JSON',
+    };
   }
   const s = (typeof summary === 'object' && summary !== null ? summary : {}) as Record<string, unknown>;
   let status: RunStatus = 'unknown';
@@ -112,7 +124,9 @@ export const readParityEvidence = (path: string): ParityEvidence => {
   else if (typeof s.ok === 'boolean') status = s.ok ? 'passed' : 'failed';
   else if (typeof s.passed === 'boolean') status = s.passed ? 'passed' : 'failed';
   else {
-    const bad = ['mismatches', 'failed', 'failures', 'errors'].map((k) => s[k]).find((v) => typeof v === 'number');
+    const bad = ['mismatches', 'failed', 'failures', 'errors']
+      .map((k) => s[k])
+      .find((v) => typeof v === 'number');
     if (typeof bad === 'number') status = bad === 0 ? 'passed' : 'failed';
   }
   return {
@@ -136,8 +150,17 @@ export const gitState = (): ReleaseEvidence['git'] => {
 };
 
 export const ciContext = (): Record<string, string> | undefined => {
-  const keys = ['GITHUB_REPOSITORY', 'GITHUB_RUN_ID', 'GITHUB_RUN_ATTEMPT', 'GITHUB_WORKFLOW', 'GITHUB_SHA', 'RUNNER_OS'];
-  const found = Object.fromEntries(keys.flatMap((k) => (process.env[k] ? [[k.toLowerCase(), process.env[k] ?? '']] : [])));
+  const keys = [
+    'GITHUB_REPOSITORY',
+    'GITHUB_RUN_ID',
+    'GITHUB_RUN_ATTEMPT',
+    'GITHUB_WORKFLOW',
+    'GITHUB_SHA',
+    'RUNNER_OS',
+  ];
+  const found = Object.fromEntries(
+    keys.flatMap((k) => (process.env[k] ? [[k.toLowerCase(), process.env[k] ?? '']] : [])),
+  );
   return Object.keys(found).length > 0 ? found : undefined;
 };
 
@@ -149,5 +172,7 @@ export const pnpmVersion = (): string | null => {
   }
 };
 
-export const packageList = (packages: readonly { pkg: PublicPackage; artifact: ArtifactInfo }[]): ReleaseEvidence['packages'] =>
+export const packageList = (
+  packages: readonly { pkg: PublicPackage; artifact: ArtifactInfo }[],
+): ReleaseEvidence['packages'] =>
   packages.map(({ pkg, artifact }) => ({ name: pkg.name, version: pkg.version, tarball: artifact.name }));

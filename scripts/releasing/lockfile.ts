@@ -34,16 +34,24 @@ interface RawDependency {
 }
 interface RawLockfile {
   lockfileVersion?: string | number;
-  importers?: Record<string, { dependencies?: Record<string, RawDependency>; optionalDependencies?: Record<string, RawDependency> }>;
+  importers?: Record<
+    string,
+    { dependencies?: Record<string, RawDependency>; optionalDependencies?: Record<string, RawDependency> }
+  >;
   packages?: Record<string, { resolution?: { integrity?: string } }>;
-  snapshots?: Record<string, { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> } | null>;
+  snapshots?: Record<
+    string,
+    { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> } | null
+  >;
 }
 
 export const readLockfile = (path: string): RawLockfile => {
   const lock = parse(readFileSync(path, 'utf8')) as RawLockfile;
   // The v9 layout (packages + snapshots) is what the graph walk below understands.
   if (String(lock.lockfileVersion) !== '9.0') {
-    throw new ReleaseToolError(`${path}: lockfileVersion ${String(lock.lockfileVersion)} is not supported (expected 9.0)`);
+    throw new ReleaseToolError(
+      `${path}: lockfileVersion ${String(lock.lockfileVersion)} is not supported (expected 9.0)`,
+    );
   }
   return lock;
 };
@@ -57,7 +65,8 @@ export const splitKey = (key: string): { name: string; version: string } => {
 };
 
 /** A dependency value is a version (`1.2.3(peer@1)`) or, for npm aliases, `realname@version`. */
-const snapshotKey = (name: string, value: string): string => (/^[0-9]/.test(value) ? `${name}@${value}` : value);
+const snapshotKey = (name: string, value: string): string =>
+  /^[0-9]/.test(value) ? `${name}@${value}` : value;
 
 export const runtimeGraph = (lock: RawLockfile, importers: readonly string[]): RuntimeGraph => {
   const packages = new Map<string, LockedPackage>();
@@ -83,9 +92,13 @@ export const runtimeGraph = (lock: RawLockfile, importers: readonly string[]): R
     const importer = pending.shift() ?? '';
     if (result.has(importer)) continue;
     const raw = lock.importers?.[importer];
-    if (raw === undefined) throw new ReleaseToolError(`pnpm-lock.yaml has no importer ${importer} (run pnpm install)`);
+    if (raw === undefined)
+      throw new ReleaseToolError(`pnpm-lock.yaml has no importer ${importer} (run pnpm install)`);
     const deps: ImporterDependencies = { workspace: [], external: [] };
-    for (const [name, dep] of Object.entries({ ...(raw.dependencies ?? {}), ...(raw.optionalDependencies ?? {}) })) {
+    for (const [name, dep] of Object.entries({
+      ...(raw.dependencies ?? {}),
+      ...(raw.optionalDependencies ?? {}),
+    })) {
       const version = dep.version ?? '';
       if (version.startsWith('link:')) {
         const target = posix.normalize(posix.join(importer, version.slice('link:'.length)));

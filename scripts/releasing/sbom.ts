@@ -36,7 +36,7 @@ interface SpdxPackage {
   licenseDeclared: string;
   copyrightText: string;
   description?: string;
-  externalRefs: { referenceCategory: 'PACKAGE-MANAGER'; referenceType: 'purl'; referenceLocator: string }[];
+  externalRefs?: { referenceCategory: 'PACKAGE-MANAGER'; referenceType: 'purl'; referenceLocator: string }[];
   primaryPackagePurpose: 'APPLICATION' | 'LIBRARY';
 }
 
@@ -68,15 +68,20 @@ const spdxId = (kind: string, name: string, version: string): string =>
 const integrityChecksum = (integrity: string | undefined): { algorithm: string; checksumValue: string }[] => {
   const match = /^(sha1|sha256|sha384|sha512)-([A-Za-z0-9+/=]+)$/.exec(integrity ?? '');
   if (!match?.[1] || !match[2]) return [];
-  return [{ algorithm: match[1].toUpperCase(), checksumValue: Buffer.from(match[2], 'base64').toString('hex') }];
+  return [
+    { algorithm: match[1].toUpperCase(), checksumValue: Buffer.from(match[2], 'base64').toString('hex') },
+  ];
 };
 
 /** A package.json licence as an SPDX expression, or NOASSERTION when it is not one. */
 export const spdxLicense = (manifest: { license?: unknown; licenses?: unknown }): string => {
-  const valid = (text: string): boolean => /^[A-Za-z0-9.+:() -]+$/.test(text) && !/^SEE LICEN[CS]E/i.test(text) && text.trim() !== '';
+  const valid = (text: string): boolean =>
+    /^[A-Za-z0-9.+:() -]+$/.test(text) && !/^SEE LICEN[CS]E/i.test(text) && text.trim() !== '';
   if (typeof manifest.license === 'string') return valid(manifest.license) ? manifest.license : 'NOASSERTION';
   const list = Array.isArray(manifest.licenses) ? (manifest.licenses as unknown[]) : [];
-  const types = list.map((l) => (typeof l === 'object' && l !== null ? (l as { type?: unknown }).type : l)).filter((t): t is string => typeof t === 'string' && valid(t));
+  const types = list
+    .map((l) => (typeof l === 'object' && l !== null ? (l as { type?: unknown }).type : l))
+    .filter((t): t is string => typeof t === 'string' && valid(t));
   if (types.length === 0) return 'NOASSERTION';
   return types.length === 1 ? (types[0] ?? 'NOASSERTION') : `(${types.join(' OR ')})`;
 };
@@ -86,7 +91,9 @@ export const installedLicense = (pkg: LockedPackage, root = ROOT): string | unde
   const store = join(root, 'node_modules', '.pnpm');
   const base = `${pkg.name.replace('/', '+')}@${pkg.version}`;
   // Peer-resolved variants get a suffix after `_`; any of them has the same package.json.
-  const candidates = existsSync(store) ? readdirSync(store).filter((dir) => dir === base || dir.startsWith(`${base}_`)) : [];
+  const candidates = existsSync(store)
+    ? readdirSync(store).filter((dir) => dir === base || dir.startsWith(`${base}_`))
+    : [];
   for (const dir of candidates) {
     const path = join(store, dir, 'node_modules', pkg.name, 'package.json');
     if (!existsSync(path)) continue;
@@ -137,7 +144,13 @@ export const buildSbom = (input: SbomInput): { document: SpdxDocument; warnings:
       licenseDeclared: license,
       copyrightText: 'NOASSERTION',
       ...(typeof pkg.manifest.description === 'string' ? { description: pkg.manifest.description } : {}),
-      externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: npmPurl(pkg.name, pkg.version) }],
+      externalRefs: [
+        {
+          referenceCategory: 'PACKAGE-MANAGER',
+          referenceType: 'purl',
+          referenceLocator: npmPurl(pkg.name, pkg.version),
+        },
+      ],
       primaryPackagePurpose: pkg.manifest.bin === undefined ? 'LIBRARY' : 'APPLICATION',
     });
   }
@@ -149,10 +162,12 @@ export const buildSbom = (input: SbomInput): { document: SpdxDocument; warnings:
     externalIds.set(locked.key, id);
     if (packages.some((p) => p.SPDXID === id)) continue; // peer variants of one version are one package
     const license = licenseOf(locked);
-    if (license === undefined) warnings.push(`licence of ${locked.name}@${locked.version} not found in node_modules/.pnpm`);
+    if (license === undefined)
+      warnings.push(`licence of ${locked.name}@${locked.version} not found in node_modules/.pnpm`);
     externalLicenses.set(`${locked.name}@${locked.version}`, license ?? 'NOASSERTION');
     const checksums = integrityChecksum(locked.integrity);
-    if (checksums.length === 0) warnings.push(`${locked.name}@${locked.version} has no integrity hash in pnpm-lock.yaml`);
+    if (checksums.length === 0)
+      warnings.push(`${locked.name}@${locked.version} has no integrity hash in pnpm-lock.yaml`);
     packages.push({
       SPDXID: id,
       name: locked.name,
@@ -163,7 +178,13 @@ export const buildSbom = (input: SbomInput): { document: SpdxDocument; warnings:
       licenseConcluded: 'NOASSERTION',
       licenseDeclared: license ?? 'NOASSERTION',
       copyrightText: 'NOASSERTION',
-      externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: npmPurl(locked.name, locked.version) }],
+      externalRefs: [
+        {
+          referenceCategory: 'PACKAGE-MANAGER',
+          referenceType: 'purl',
+          referenceLocator: npmPurl(locked.name, locked.version),
+        },
+      ],
       primaryPackagePurpose: 'LIBRARY',
     });
   }
@@ -177,14 +198,20 @@ export const buildSbom = (input: SbomInput): { document: SpdxDocument; warnings:
       const id = workspaceByName.get(item.name);
       const released = input.packages.find((p) => p.pkg.name === item.name);
       if (id === undefined || released?.pkg.version !== item.version) {
-        throw new ReleaseToolError(`the bundle contains ${item.name}@${item.version}, which is not a released package version`);
+        throw new ReleaseToolError(
+          `the bundle contains ${item.name}@${item.version}, which is not a released package version`,
+        );
       }
       contained.push(id);
       bundleLicenses.push(spdxLicense(released.pkg.manifest));
     } else {
-      const locked = [...input.graph.packages.values()].find((p) => p.name === item.name && p.version === item.version);
+      const locked = [...input.graph.packages.values()].find(
+        (p) => p.name === item.name && p.version === item.version,
+      );
       if (locked === undefined) {
-        throw new ReleaseToolError(`the bundle contains ${item.name}@${item.version}, which is not a locked runtime dependency`);
+        throw new ReleaseToolError(
+          `the bundle contains ${item.name}@${item.version}, which is not a locked runtime dependency`,
+        );
       }
       contained.push(externalIds.get(locked.key) ?? '');
       bundleLicenses.push(externalLicenses.get(`${item.name}@${item.version}`) ?? 'NOASSERTION');
@@ -203,12 +230,13 @@ export const buildSbom = (input: SbomInput): { document: SpdxDocument; warnings:
     licenseDeclared: spdxLicense(input.cli.manifest),
     copyrightText: 'NOASSERTION',
     description: `The ${input.cli.name} command bundled into one ESM file for plain node (no node_modules).`,
-    externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: npmPurl(input.cli.name, input.cli.version) }],
+    // No purl: it is not an npm package; scanners reach its code through the CONTAINS relationships.
     primaryPackagePurpose: 'APPLICATION',
   });
 
   relate('SPDXRef-DOCUMENT', 'DESCRIBES', bundleId);
-  for (const { pkg } of input.packages) relate('SPDXRef-DOCUMENT', 'DESCRIBES', workspaceIds.get(pkg.importer) ?? '');
+  for (const { pkg } of input.packages)
+    relate('SPDXRef-DOCUMENT', 'DESCRIBES', workspaceIds.get(pkg.importer) ?? '');
   for (const id of [...new Set(contained)].sort()) relate(bundleId, 'CONTAINS', id);
   const cliId = workspaceIds.get(input.cli.importer);
   if (cliId !== undefined) relate(bundleId, 'GENERATED_FROM', cliId);
@@ -217,13 +245,15 @@ export const buildSbom = (input: SbomInput): { document: SpdxDocument; warnings:
     const from = workspaceIds.get(pkg.importer) ?? '';
     for (const target of deps?.workspace ?? []) {
       const to = workspaceIds.get(target);
-      if (to === undefined) throw new ReleaseToolError(`${pkg.name} depends on ${target}, which is not released`);
+      if (to === undefined)
+        throw new ReleaseToolError(`${pkg.name} depends on ${target}, which is not released`);
       relate(from, 'DEPENDS_ON', to);
     }
     for (const key of deps?.external ?? []) relate(from, 'DEPENDS_ON', externalIds.get(key) ?? '');
   }
   for (const locked of input.graph.packages.values()) {
-    for (const dep of locked.dependencies) relate(externalIds.get(locked.key) ?? '', 'DEPENDS_ON', externalIds.get(dep) ?? '');
+    for (const dep of locked.dependencies)
+      relate(externalIds.get(locked.key) ?? '', 'DEPENDS_ON', externalIds.get(dep) ?? '');
   }
   const dangling = relationships.filter((r) => r.spdxElementId === '' || r.relatedSpdxElement === '');
   if (dangling.length > 0) throw new ReleaseToolError('SBOM relationship refers to an unknown element');
@@ -239,7 +269,8 @@ export const buildSbom = (input: SbomInput): { document: SpdxDocument; warnings:
     creationInfo: {
       created: input.created,
       creators: ['Tool: cavra-release-package', 'Organization: CAVRA'],
-      comment: 'Generated from pnpm-lock.yaml (exact locked versions and integrity hashes) and the esbuild metafile of the bundled CLI; licences read from the installed package.json files.',
+      comment:
+        'Generated from pnpm-lock.yaml (exact locked versions and integrity hashes) and the esbuild metafile of the bundled CLI; licences read from the installed package.json files.',
     },
     packages,
     relationships,
@@ -263,7 +294,8 @@ export const assertSbomShape = (doc: SpdxDocument): void => {
   if (ids.size !== doc.packages.length) throw new ReleaseToolError('SBOM has duplicate SPDXIDs');
   for (const rel of doc.relationships) {
     for (const id of [rel.spdxElementId, rel.relatedSpdxElement]) {
-      if (id !== 'SPDXRef-DOCUMENT' && !ids.has(id)) throw new ReleaseToolError(`SBOM relationship names unknown ${id}`);
+      if (id !== 'SPDXRef-DOCUMENT' && !ids.has(id))
+        throw new ReleaseToolError(`SBOM relationship names unknown ${id}`);
     }
   }
 };

@@ -44,13 +44,23 @@ export const publicPackages = (root = ROOT): PublicPackage[] =>
     .map((entry) => {
       const dir = join(root, 'packages', entry.name);
       const manifest = readJson<PackageManifest>(join(dir, 'package.json'));
-      return { name: manifest.name, version: manifest.version, dir, importer: `packages/${entry.name}`, manifest };
+      return {
+        name: manifest.name,
+        version: manifest.version,
+        dir,
+        importer: `packages/${entry.name}`,
+        manifest,
+      };
     })
     .filter((pkg) => pkg.manifest.private !== true)
     .sort((a, b) => (a.importer < b.importer ? -1 : 1));
 
 /** Runs a command and returns its stdout; throws a `ReleaseToolError` with its stderr on failure. */
-export const run = (command: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): string => {
+export const run = (
+  command: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): string => {
   try {
     return execFileSync(command, args, {
       cwd: options.cwd ?? ROOT,
@@ -62,7 +72,9 @@ export const run = (command: string, args: readonly string[], options: { cwd?: s
   } catch (error) {
     const failure = error as { status?: number; stderr?: string; stdout?: string; message: string };
     const output = `${failure.stderr ?? ''}${failure.stdout ?? ''}`.trim();
-    throw new ReleaseToolError(`${command} ${args.join(' ')} failed (exit ${failure.status ?? '?'}):\n${output || failure.message}`);
+    throw new ReleaseToolError(
+      `${command} ${args.join(' ')} failed (exit ${failure.status ?? '?'}):\n${output || failure.message}`,
+    );
   }
 };
 
@@ -82,7 +94,8 @@ export const packPackage = (pkg: PublicPackage, dest: string): string => {
 export const requireBuilt = (packages: readonly PublicPackage[]): void => {
   const missing = packages.flatMap((pkg) => {
     const wanted = ['dist/index.js', 'dist/index.d.ts'];
-    if (typeof pkg.manifest.bin === 'object') wanted.push(...Object.values(pkg.manifest.bin).map((p) => p.replace(/^\.\//, '')));
+    if (typeof pkg.manifest.bin === 'object')
+      wanted.push(...Object.values(pkg.manifest.bin).map((p) => p.replace(/^\.\//, '')));
     return wanted.filter((file) => !existsSync(join(pkg.dir, file))).map((file) => `${pkg.importer}/${file}`);
   });
   if (missing.length > 0) {

@@ -63,7 +63,11 @@ const recomputeChecksums = (files: Map<string, Uint8Array>): void => {
   const present = listed.filter((name) => files.has(name));
   files.set(
     RELEASE_FILES.checksums,
-    utf8(formatChecksums(present.map((name) => ({ name, sha256: sha256Hex(files.get(name) ?? new Uint8Array()) })))),
+    utf8(
+      formatChecksums(
+        present.map((name) => ({ name, sha256: sha256Hex(files.get(name) ?? new Uint8Array()) })),
+      ),
+    ),
   );
   resign(files, RELEASE_FILES.checksums);
 };
