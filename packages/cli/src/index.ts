@@ -5,3 +5,4 @@ export { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, errorPayload, exitCodeFor } from
 export type { CliIo } from './io.js';
 export { main } from './main.js';
 export { CLI_VERSION } from './version.js';
+export { DEFAULT_COMPILE_PACK, POLICY_USAGE, policyCommand, renderCompiledPolicy } from './commands/policy.js';
