@@ -32,6 +32,7 @@ import {
 import { bundleCli, esbuildVersion } from './releasing/bundle.js';
 import {
   ciContext,
+  defaultParityReport,
   gitState,
   packageList,
   pnpmVersion,
@@ -50,7 +51,7 @@ const USAGE = `Usage: pnpm release:package --out DIR [options]
   --signing-key FILE     Ed25519 private key, PKCS#8 PEM (else env CAVRA_RELEASE_SIGNING_KEY holds the PEM;
                          else an ephemeral key is generated and the evidence says so)
   --test-report FILE     vitest JSON report of the run this release is cut from (default reports/vitest.json)
-  --parity-report FILE   recorded parity summary (default parity-report/summary.json)
+  --parity-report FILE   parity summary.json (default parity-report/, else apps/parity-harness/parity-report/)
   --no-build             use the existing build output instead of running \`pnpm build\`
   -h, --help             show this help
 `;
@@ -106,7 +107,7 @@ const parseOptions = (argv: readonly string[]): Options | 'help' => {
     out: options.out,
     signingKey: options.signingKey,
     testReport: options.testReport ?? join(ROOT, 'reports', 'vitest.json'),
-    parityReport: options.parityReport ?? join(ROOT, 'parity-report', 'summary.json'),
+    parityReport: options.parityReport ?? defaultParityReport(),
     build: options.build,
   };
 };

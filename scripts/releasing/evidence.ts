@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import type { ArtifactInfo } from './sbom.js';
 import { ROOT, run, type PublicPackage } from './workspace.js';
 
@@ -101,8 +101,9 @@ export const readTestEvidence = (path: string): TestEvidence => {
 };
 
 /**
- * Reads the recorded parity run's summary. The harness owns the format, so the summary is embedded
- * as is (with its digest) and the status derived from the usual fields when they are present.
+ * Reads the parity run's summary.json (apps/parity-harness `ParitySummary`: mode, totals,
+ * exitCode). The mismatch list can be large, so the evidence keeps the headline fields and the
+ * file's digest; other JSON shapes are embedded whole when small.
  */
 export const readParityEvidence = (path: string): ParityEvidence => {
   if (!existsSync(path))
@@ -119,23 +120,40 @@ export const readParityEvidence = (path: string): ParityEvidence => {
     };
   }
   const s = (typeof summary === 'object' && summary !== null ? summary : {}) as Record<string, unknown>;
+  const totals = (typeof s.totals === 'object' && s.totals !== null ? s.totals : {}) as Record<
+    string,
+    unknown
+  >;
   let status: RunStatus = 'unknown';
   if (s.status === 'passed' || s.status === 'failed') status = s.status;
+  else if (typeof s.exitCode === 'number') status = s.exitCode === 0 ? 'passed' : 'failed';
   else if (typeof s.ok === 'boolean') status = s.ok ? 'passed' : 'failed';
-  else if (typeof s.passed === 'boolean') status = s.passed ? 'passed' : 'failed';
   else {
-    const bad = ['mismatches', 'failed', 'failures', 'errors']
-      .map((k) => s[k])
-      .find((v) => typeof v === 'number');
+    const bad = [totals.mismatches, s.mismatches, s.failed, s.failures].find((v) => typeof v === 'number');
     if (typeof bad === 'number') status = bad === 0 ? 'passed' : 'failed';
   }
+  const headline = Object.fromEntries(
+    ['mode', 'seed', 'numRuns', 'command', 'startedAt', 'durationMs', 'totals', 'exitCode'].flatMap((k) =>
+      k in s ? [[k, s[k]]] : [],
+    ),
+  );
+  const whole = JSON.stringify(summary);
   return {
     status,
     source: rel(path),
     source_sha256: fileSha(path),
-    recorded_at: statSync(path).mtime.toISOString(),
-    summary,
+    recorded_at: typeof s.startedAt === 'string' ? s.startedAt : statSync(path).mtime.toISOString(),
+    summary: 'totals' in s ? headline : whole.length <= 16_384 ? summary : headline,
   };
+};
+
+/** Where `pnpm parity` leaves its summary: the repository root when run from there, else the harness. */
+export const defaultParityReport = (): string => {
+  const candidates = [
+    join(ROOT, 'parity-report', 'summary.json'),
+    join(ROOT, 'apps', 'parity-harness', 'parity-report', 'summary.json'),
+  ];
+  return candidates.find((path) => existsSync(path)) ?? candidates[0] ?? '';
 };
 
 export const gitState = (): ReleaseEvidence['git'] => {
