@@ -1,5 +1,5 @@
 import { compareCodePoints } from '../text/code-point-order.js';
-import { PyBytes, PyDate, PyDateTime, pyEquals, pyTypeName, type PyValue } from '../python/value.js';
+import { PyBytes, PyDate, PyDateTime, pyEquals, pyTypeName, type PyValue } from './value.js';
 
 /**
  * Python's `TypeError: '<' not supported between instances of ...`. jsonschema's `uniq` relies on

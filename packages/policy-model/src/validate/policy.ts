@@ -3,7 +3,7 @@ import { pyStr } from '../python/repr.js';
 import { type PyValue } from '../python/value.js';
 import { POLICY_JSON_SCHEMA } from '../schemas/policy-json-schema.generated.js';
 import { iterSchemaErrors, type JsonSchema, type RawSchemaError } from './json-schema.js';
-import { PyOrderTypeError, pyEq, pyLess } from './python-order.js';
+import { PyOrderTypeError, pyEq, pyLess } from '../python/order.js';
 
 /** The policy JSON Schema (draft 2020-12) that `policy validate` and `policy compile` apply. */
 export const POLICY_SCHEMA: JsonSchema = POLICY_JSON_SCHEMA;

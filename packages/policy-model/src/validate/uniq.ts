@@ -1,5 +1,5 @@
 import { PyBytes, pyEquals, type PyValue } from '../python/value.js';
-import { PyOrderTypeError, Unorderable, pyEq, pySorted, type Orderable } from './python-order.js';
+import { PyOrderTypeError, Unorderable, pyEq, pySorted, type Orderable } from '../python/order.js';
 
 // jsonschema's `unbool` sentinels: `True`/`False` become objects equal only to themselves, so that
 // `True`, `1` and `1.0` are not "equal" for `uniqueItems`/`enum` (while `1 == 1.0` still is).
