@@ -1,10 +1,15 @@
+import { PyOrderTypeError, pyLess, pySorted } from './order.js';
 import { pyFloatRepr } from './repr.js';
 import { PyBytes, PyDate, PyDateTime, pyTypeName, type PyValue } from './value.js';
 
 /** Python's `TypeError: Object of type date is not JSON serializable` (and friends). */
 export class PyJsonTypeError extends Error {
-  constructor(readonly pythonType: string) {
-    super(`Object of type ${pythonType} is not JSON serializable`);
+  constructor(
+    readonly pythonType: string,
+    /** Python's message, when it is not the "not JSON serializable" one (bad keys, unorderable keys). */
+    message = `Object of type ${pythonType} is not JSON serializable`,
+  ) {
+    super(message);
     this.name = 'PyJsonTypeError';
   }
 }
@@ -60,18 +65,21 @@ function keyText(key: PyValue): string {
   if (typeof key === 'boolean') return key ? 'true' : 'false';
   if (typeof key === 'bigint') return key.toString();
   if (typeof key === 'number') return floatJson(key);
-  throw new PyJsonTypeError(`keys must be str, int, float, bool or None, not ${pyTypeName(key)}`);
+  throw new PyJsonTypeError(pyTypeName(key), `keys must be str, int, float, bool or None, not ${pyTypeName(key)}`);
 }
 
-function compareKeys(a: PyValue, b: PyValue): number {
-  // Python sorts the original keys; mixed types raise TypeError, which callers see as a failure.
-  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
-  if (typeof a === typeof b || (typeof a !== 'string' && typeof b !== 'string')) {
-    const x = Number(a);
-    const y = Number(b);
-    return x < y ? -1 : x > y ? 1 : 0;
+/**
+ * `sorted(dct.items())`, as json's encoders sort for `sort_keys=True`: keys of a dict are never
+ * `==`, so the pairs order by key `<` (code points for str; TypeError for mixed types, with the
+ * operands of the comparison CPython's sort actually makes).
+ */
+function sortedEntries(entries: Array<[PyValue, PyValue]>): Array<[PyValue, PyValue]> {
+  try {
+    return pySorted(entries, ([a], [b]) => pyLess(a, b));
+  } catch (error) {
+    if (error instanceof PyOrderTypeError) throw new PyJsonTypeError('', error.message);
+    throw error;
   }
-  throw new PyJsonTypeError(`'<' not supported between instances of '${pyTypeName(a)}' and '${pyTypeName(b)}'`);
 }
 
 /**
@@ -99,8 +107,7 @@ export function dumpsPyJson(value: PyValue, options: PyJsonDumpOptions = {}): st
       return `[${open}${v.map((item) => write(item, depth + 1)).join(itemSeparator + open)}${close}]`;
     }
     if (v.size === 0) return '{}';
-    const entries = [...v];
-    if (options.sortKeys) entries.sort(([a], [b]) => compareKeys(a, b));
+    const entries = options.sortKeys ? sortedEntries([...v]) : [...v];
     const parts = entries.map(
       ([k, item]) => `${pyJsonString(keyText(k), ensureAscii)}: ${write(item, depth + 1)}`,
     );
