@@ -41,6 +41,9 @@ const ownerOf = (
   }
   const pkg = workspace.find((candidate) => !relative(candidate.dir, file).startsWith('..'));
   if (pkg === undefined) throw new ReleaseToolError(`bundled file ${input} belongs to no known package`);
+  if (relative(join(pkg.dir, 'dist'), file).startsWith('..')) {
+    throw new ReleaseToolError(`bundled file ${input} is not build output of ${pkg.name} (the bundle must match the tarballs)`);
+  }
   return { name: pkg.name, version: pkg.version, workspace: true };
 };
 
@@ -71,6 +74,8 @@ export const bundleCli = async (
     minify: false,
     legalComments: 'inline',
     logLevel: 'silent',
+    // No tsconfig: its `paths` would map @cavra/* to sources; the bundle must hold the built code the tarballs ship.
+    tsconfigRaw: {},
     // CommonJS code inlined into ESM may call require() for node builtins; give it a real one.
     banner: {
       js: "import { createRequire as __cavraCreateRequire } from 'node:module';\nconst require = __cavraCreateRequire(import.meta.url);",
