@@ -121,7 +121,9 @@ export function pyLess(a: Orderable, b: Orderable): boolean {
  * jsonschema's `uniq` then compares only neighbours of *this* order. Longer lists use a stable
  * sort, which agrees with CPython whenever `<` is a total preorder.
  */
-export function pySorted<T extends Orderable>(items: readonly T[], less: (a: T, b: T) => boolean = pyLess): T[] {
+export function pySorted<T extends Orderable>(items: readonly T[]): T[];
+export function pySorted<T>(items: readonly T[], less: (a: T, b: T) => boolean): T[];
+export function pySorted<T>(items: readonly T[], less: (a: T, b: T) => boolean = pyLess as (a: T, b: T) => boolean): T[] {
   const a = [...items];
   const n = a.length;
   if (n < 2) return a;

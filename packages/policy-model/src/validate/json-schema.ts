@@ -96,7 +96,8 @@ const KEYWORDS: Record<string, Keyword> = {
     const extras = [...instance.keys()].filter((k) => typeof k !== 'string' || !Object.hasOwn(properties, k));
     if (isSchemaObject(aP)) {
       // Python iterates a set here; the resulting paths differ, and callers sort by path.
-      for (const extra of extras) yield* ctx.descend(instance.get(extra) as PyValue, aP, extra);
+      // `descend(..., path=extra)` adds nothing to the path when the key is None.
+      for (const extra of extras) yield* ctx.descend(instance.get(extra) as PyValue, aP, extra === null ? undefined : extra);
     } else if (aP === false && extras.length > 0) {
       // `sorted(extras, key=str)`
       const sorted = extras

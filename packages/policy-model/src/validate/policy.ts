@@ -3,7 +3,7 @@ import { pyStr } from '../python/repr.js';
 import { type PyValue } from '../python/value.js';
 import { POLICY_JSON_SCHEMA } from '../schemas/policy-json-schema.generated.js';
 import { iterSchemaErrors, type JsonSchema, type RawSchemaError } from './json-schema.js';
-import { PyOrderTypeError, pyEq, pyLess } from '../python/order.js';
+import { PyOrderTypeError, pyEq, pyLess, pySorted } from '../python/order.js';
 
 /** The policy JSON Schema (draft 2020-12) that `policy validate` and `policy compile` apply. */
 export const POLICY_SCHEMA: JsonSchema = POLICY_JSON_SCHEMA;
@@ -39,8 +39,8 @@ export function validatePolicy(value: PyValue, schema: JsonSchema = POLICY_SCHEM
   const errors: RawSchemaError[] = iterSchemaErrors(value, schema);
   let sorted: RawSchemaError[];
   try {
-    // Array.prototype.sort is stable, like Python's `sorted`; paths form a total preorder.
-    sorted = errors.sort((a, b) => (pathLess(a.path, b.path) ? -1 : pathLess(b.path, a.path) ? 1 : 0));
+    // CPython's sort, so that a TypeError names its operands in Python's order.
+    sorted = pySorted(errors, (a, b) => pathLess(a.path, b.path));
   } catch (cause) {
     if (!(cause instanceof PyOrderTypeError)) throw cause;
     throw new CavraError('policy_invalid', `cannot order validation errors: ${cause.message}`, {

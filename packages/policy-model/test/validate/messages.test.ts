@@ -121,6 +121,11 @@ describe('validatePolicy: jsonschema 4.26 messages', () => {
       ],
     ],
     [
+      'a None key adds nothing to the path (jsonschema descends with path=None)',
+      doc({ mcp: { risk_scoring: new Map<PyValue, PyValue>([[null, 'x'], ['b', 'y'], ['a', 'low']]) } }),
+      [`mcp.risk_scoring: 'x' is not one of ${RISKS}`, `mcp.risk_scoring.b: 'y' is not one of ${RISKS}`],
+    ],
+    [
       'numeric indices sort numerically (9 before 11)',
       doc({ filesystem: { block_read: Array.from({ length: 12 }, (_, i) => ([2, 9, 11].includes(i) ? '' : `p${i}`)) } }),
       [
