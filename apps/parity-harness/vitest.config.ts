@@ -1,6 +1,7 @@
 import { defineProject } from 'vitest/config';
 import { sourceAliases } from '../../vitest.shared.js';
 
+// eslint-disable-next-line no-restricted-syntax -- vitest loads the config's default export
 export default defineProject({
   resolve: { alias: sourceAliases },
   test: { name: '@cavra/parity-harness', include: ['test/**/*.test.ts'], testTimeout: 30_000 },

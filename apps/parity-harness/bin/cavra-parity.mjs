@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// Runs the harness from its TypeScript sources (no build step), as the tests do.
+import process from 'node:process';
+import { register } from 'tsx/esm/api';
+
+register();
+const { runParity } = await import('../src/main.ts');
+const { exitCode } = await runParity(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  cwd: process.env.INIT_CWD ?? process.cwd(),
+});
+process.exitCode = exitCode;

@@ -1,0 +1,10 @@
+export { runParity, type ParityIo, type ParityRun } from './main.js';
+export { parseParityArgs, reproduceCommand, USAGE, type ParityOptions } from './args.js';
+export { EXIT, HARNESS_ERROR_CODES, HarnessError, isHarnessError, type HarnessErrorCode } from './errors.js';
+export { compareOutcomes, type FieldDiff, type Verdict } from './compare.js';
+export { adapterLine, adapterRequest, caseKey, type Outcome, type ParityCase } from './cases.js';
+export { AdapterClient, type AdapterHello, type AdapterOptions } from './oracle/adapter.js';
+export { runGeneratedPack, type Oracle } from './run/generated.js';
+export { caseArbitrary, type GeneratedCase } from './generate/arbitraries.js';
+export { packProfile, reachableRules, type PackProfile } from './generate/profile.js';
+export type { ParitySummary } from './report/summary.js';
