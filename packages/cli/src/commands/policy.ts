@@ -102,7 +102,16 @@ function loadPolicyFile(io: CliIo, path: string): { document: PyDict; shown: str
 export function renderCompiledPolicy(policy: PyValue): string {
   try {
     const once = dumpsPyJson(policy, { ensureAscii: true });
-    return `${dumpsPyJson(parsePyJson(once), { indent: 2, ensureAscii: false })}\n`;
+    const text = `${dumpsPyJson(parsePyJson(once), { indent: 2, ensureAscii: false })}\n`;
+    // A lone surrogate (YAML "\ud800") cannot be written as UTF-8: Python's print fails.
+    const lone = /\p{Cs}/u.exec(text);
+    if (lone) {
+      const hex = lone[0].charCodeAt(0).toString(16);
+      throw new CavraError('compile_failed', `compiled policy contains a lone surrogate (U+${hex.toUpperCase()})`, {
+        python: `UnicodeEncodeError: 'utf-8' codec can't encode character '\\u${hex}' in position ${lone.index}: surrogates not allowed`,
+      });
+    }
+    return text;
   } catch (error) {
     if (error instanceof PyJsonTypeError) {
       throw new CavraError('compile_failed', `compiled policy cannot be written as JSON: ${error.message}`, {

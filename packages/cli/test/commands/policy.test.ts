@@ -31,6 +31,11 @@ async function run(argv: readonly string[], options: { cwd?: string; env?: Recor
   return { code, stdout, stderr };
 }
 
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 const errorOf = (stderr: string): { code: string; message: string; python?: string } =>
   (JSON.parse(stderr) as { error: { code: string; message: string; python?: string } }).error;
 
@@ -136,6 +141,16 @@ describe('policy compile: held-out overlays and packs', () => {
     expect(errorOf(got.stderr).code).toBe('policy_unreadable');
   });
 
+  it('a lone surrogate cannot be printed as UTF-8: exit 1 with UnicodeEncodeError, as Python', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cavra-policy-surrogate-'));
+    tempDirs.push(dir);
+    writeFileSync(join(dir, 'o.yaml'), 'commands:\n  allow: ["\\ud800x"]\n');
+    const got = await run(['compile', '--overlay', join(dir, 'o.yaml')]);
+    expect(got.code).toBe(1);
+    expect(got.stdout).toBe('');
+    expect(errorOf(got.stderr).python).toMatch(/^UnicodeEncodeError: 'utf-8' codec can't encode character '\\ud800'/);
+  });
+
   it('overlay errors carry a stable code and a readable message', async () => {
     const notMapping = await run(['compile', '--overlay', 'overlays/list-overlay.yaml'], { cwd: HELD_OUT });
     expect(errorOf(notMapping.stderr)).toMatchObject({
@@ -222,10 +237,6 @@ describe('policy validate', () => {
   });
 });
 
-const tempDirs: string[] = [];
-afterAll(() => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
 function packDir(packs: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), 'cavra-policy-list-'));
   tempDirs.push(root);
