@@ -1,8 +1,16 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
-export const ACTION_TYPES = ['read_file', 'write_file', 'execute_command', 'git_operation', 'mcp_tool_call'] as const;
+export const ACTION_TYPES = [
+  'read_file',
+  'write_file',
+  'execute_command',
+  'git_operation',
+  'mcp_tool_call',
+] as const;
 export const actionTypeSchema = z.enum(ACTION_TYPES);
 export type ActionType = z.infer<typeof actionTypeSchema>;
+
+const optionalString = z.optional(z.string());
 
 /**
  * One action request. Every known field is a string; "absent" is meaningful (only an absent
@@ -13,15 +21,15 @@ export type ActionType = z.infer<typeof actionTypeSchema>;
  */
 export const actionRequestSchema = z.looseObject({
   action_type: z.string(),
-  target: z.string().optional(),
-  policy_pack: z.string().optional(),
-  session_id: z.string().optional(),
-  agent_id: z.string().optional(),
-  actor: z.string().optional(),
-  operation: z.string().optional(),
-  requested_operation: z.string().optional(),
-  server: z.string().optional(),
-  tool: z.string().optional(),
-  capability: z.string().optional(),
+  target: optionalString,
+  policy_pack: optionalString,
+  session_id: optionalString,
+  agent_id: optionalString,
+  actor: optionalString,
+  operation: optionalString,
+  requested_operation: optionalString,
+  server: optionalString,
+  tool: optionalString,
+  capability: optionalString,
 });
 export type ActionRequest = z.infer<typeof actionRequestSchema>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 export const decisionValueSchema = z.enum(['allow', 'block', 'require_approval']);
 export type DecisionValue = z.infer<typeof decisionValueSchema>;
@@ -6,7 +6,9 @@ export type DecisionValue = z.infer<typeof decisionValueSchema>;
 export const severitySchema = z.enum(['low', 'medium', 'high', 'critical']);
 export type Severity = z.infer<typeof severitySchema>;
 
-export const approverGroupSchema = z.enum(['Platform Security', 'Repository Owners', 'AI Governance']).nullable();
+export const approverGroupSchema = z.nullable(
+  z.enum(['Platform Security', 'Repository Owners', 'AI Governance']),
+);
 export type ApproverGroup = z.infer<typeof approverGroupSchema>;
 
 /** The deterministic part of a decision: everything except the four volatile fields. */
@@ -15,8 +17,8 @@ export const decisionCoreSchema = z.strictObject({
   agent_id: z.string(),
   actor: z.string(),
   action_type: z.string(),
-  target: z.string().nullable(),
-  requested_operation: z.string().nullable(),
+  target: z.nullable(z.string()),
+  requested_operation: z.nullable(z.string()),
   policy_pack: z.string(),
   policy_id: z.string(),
   rule_id: z.string(),
@@ -53,24 +55,41 @@ export const DECISION_KEYS = [
   'correlation_id',
 ] as const;
 
-export const VOLATILE_DECISION_KEYS = ['decision_id', 'evidence_refs', 'timestamp', 'correlation_id'] as const;
+export const VOLATILE_DECISION_KEYS = [
+  'decision_id',
+  'evidence_refs',
+  'timestamp',
+  'correlation_id',
+] as const;
 
 /** The full 17-key decision object, as Python's `to_dict()` returns it. */
 export const decisionSchema = z
   .strictObject({
     ...decisionCoreSchema.shape,
-    decision_id: z.string().regex(DECISION_ID_PATTERN),
+    decision_id: z.string().check(z.regex(DECISION_ID_PATTERN)),
     evidence_refs: z.tuple([z.string()]),
-    timestamp: z.string().regex(TIMESTAMP_PATTERN),
-    correlation_id: z.string().regex(CORRELATION_ID_PATTERN),
+    timestamp: z.string().check(z.regex(TIMESTAMP_PATTERN)),
+    correlation_id: z.string().check(z.regex(CORRELATION_ID_PATTERN)),
   })
-  .superRefine((decision, ctx) => {
-    const expected = `evidence://${decision.session_id}/${decision.decision_id}`;
-    if (decision.evidence_refs[0] !== expected) {
-      ctx.addIssue({ code: 'custom', path: ['evidence_refs', 0], message: `expected ${expected}` });
-    }
-    if (decision.policy_id !== decision.policy_pack) {
-      ctx.addIssue({ code: 'custom', path: ['policy_id'], message: 'must equal policy_pack' });
-    }
-  });
+  .check(
+    z.superRefine((decision, ctx) => {
+      const expected = `evidence://${decision.session_id}/${decision.decision_id}`;
+      if (decision.evidence_refs[0] !== expected) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['evidence_refs', 0],
+          message: `expected ${expected}`,
+          input: decision,
+        });
+      }
+      if (decision.policy_id !== decision.policy_pack) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['policy_id'],
+          message: 'must equal policy_pack',
+          input: decision,
+        });
+      }
+    }),
+  );
 export type Decision = z.infer<typeof decisionSchema>;

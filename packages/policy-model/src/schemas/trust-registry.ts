@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 export const TRUST_TIERS = ['approved', 'blocked', 'experimental', 'trusted', 'unknown'] as const;
 export const trustTierSchema = z.enum(TRUST_TIERS);
@@ -10,7 +10,7 @@ export type ApprovalState = z.infer<typeof approvalStateSchema>;
 
 /** One MCP server record after Python's normalisation (`normalize_mcp_server_record`). */
 export const mcpServerRecordSchema = z.object({
-  server_id: z.string().min(1),
+  server_id: z.string().check(z.minLength(1)),
   name: z.string(),
   trust_tier: trustTierSchema,
   approval_state: approvalStateSchema,
@@ -26,6 +26,6 @@ export type McpServerRecord = z.infer<typeof mcpServerRecordSchema>;
  * fields and `str()` of items (see `@cavra/registry`), so the record shape is checked there.
  */
 export const trustRegistryFileSchema = z.looseObject({
-  mcp_servers: z.array(z.unknown()).optional(),
+  mcp_servers: z.optional(z.array(z.unknown())),
 });
 export type TrustRegistryFile = z.infer<typeof trustRegistryFileSchema>;
