@@ -116,6 +116,29 @@ describe('compile properties', () => {
     },
   );
 
+  test.prop([policy, policy])('a merged key keeps its base position; new keys follow in overlay order', (a, b) => {
+    const keys = (d: PyValue | undefined): PyValue[] => (d instanceof Map ? [...d.keys()] : []);
+    const merged = mergePolicy(a, b);
+    expect(keys(merged)).toEqual([...keys(a), ...keys(b).filter((k) => !a.has(k))]);
+    for (const [k, v] of b) {
+      const base = a.get(k);
+      if (k !== 'metadata' && base instanceof Map && v instanceof Map) {
+        expect(keys(merged.get(k))).toEqual([...keys(base), ...keys(v).filter((kk) => !base.has(kk))]);
+      }
+    }
+  });
+
+  test.prop([policy, policy])('metadata: null never erases a base value, except inherits, which is always copied', (a, b) => {
+    const over = b.get('metadata');
+    if (!(over instanceof Map)) return;
+    const base = a.get('metadata') instanceof Map ? (a.get('metadata') as PyDict) : new Map<PyValue, PyValue>();
+    const merged = mergePolicy(a, b).get('metadata') as PyDict;
+    for (const [k, v] of over) {
+      if (k === 'inherits' || v !== null) same(merged.get(k) as PyValue, v);
+      else expect(merged.has(k) ? pyRepr(merged.get(k) as PyValue) : undefined).toBe(base.has(k) ? pyRepr(base.get(k) as PyValue) : undefined);
+    }
+  });
+
   test.prop([policy, policy, policy])('compile folds overlays left to right', (a, b, c) => {
     same(compilePolicy(a, [b, c]), normalizePolicy(mergePolicy(mergePolicy(a, b), c)));
   });
