@@ -29,3 +29,4 @@ export {
 } from './validate/policy.js';
 export { isJsonSchemaType, iterSchemaErrors, type JsonSchema, type RawSchemaError } from './validate/json-schema.js';
 export { listPolicyPacks, type PolicyPackSummary } from './packs/list-packs.js';
+export { PyYamlError, loadPyYaml, type PyYamlErrorParts, type PyYamlMark } from './yaml/index.js';
