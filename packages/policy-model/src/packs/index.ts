@@ -1,4 +1,5 @@
-export { loadPackDocument, loadPackPolicy, parsePolicyYaml } from './load-pack.js';
+export { loadPackDocument, loadPackPolicy } from './load-pack.js';
+export { parsePolicyYaml } from './parse-policy-yaml.js';
 export {
   bundledPackSource,
   directoryPackSource,

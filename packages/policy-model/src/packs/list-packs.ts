@@ -1,6 +1,5 @@
 import { CavraError, isCavraError } from '../errors.js';
 import { pyQualifiedTypeName, type PyDict, type PyValue } from '../python/value.js';
-import { parsePolicyYaml } from './load-pack.js';
 import type { PackSource } from './pack-source.js';
 
 /** One entry of Python's `PolicyRegistry.list_policy_packs()`. */
@@ -26,15 +25,14 @@ export interface PolicyPackSummary {
 export function listPolicyPacks(source: PackSource): PolicyPackSummary[] {
   const packs: PolicyPackSummary[] = [];
   for (const folder of source.listPackIds()) {
-    let text: string;
+    let document: PyValue;
     try {
-      text = source.readPackText(folder);
+      document = source.readPackDocument(folder);
     } catch (error) {
       // No policy.yaml in the folder (or it vanished meanwhile): Python's `exists()` check skips it.
       if (isCavraError(error) && (error.code === 'pack_invalid' || error.code === 'pack_not_found')) continue;
       throw error;
     }
-    const document = parsePolicyYaml(text, `policy pack '${folder}'`);
     if (!(document instanceof Map)) continue;
     // `data.get("metadata", {})` then `.get(...)`: a present but non-mapping metadata raises.
     const metadata = document.has('metadata') ? (document.get('metadata') as PyValue) : new Map<PyValue, PyValue>();

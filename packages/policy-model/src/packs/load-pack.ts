@@ -2,29 +2,14 @@ import { compilePolicy } from '../compile/compile.js';
 import { CavraError } from '../errors.js';
 import { pyStr } from '../python/repr.js';
 import { pyQualifiedTypeName, pyTruthy, type PyDict, type PyValue } from '../python/value.js';
-import { PyYamlError, loadPyYaml } from '../yaml/index.js';
 import { invalidPack, type PackSource } from './pack-source.js';
-
-/** Parse a policy YAML text; YAML errors become `policy_yaml` errors carrying PyYAML's exception class. */
-export function parsePolicyYaml(text: string, where: string): PyValue {
-  try {
-    return loadPyYaml(text);
-  } catch (error) {
-    if (error instanceof PyYamlError) {
-      throw new CavraError('policy_yaml', `${where}: ${error.message}`, {
-        python: `${error.pythonType}: ${error.message.split('\n')[0] ?? ''}`,
-      });
-    }
-    throw error;
-  }
-}
 
 /**
  * One pack's document, checked as Python's registry checks it: a mapping, whose `metadata` (if
  * present) is a mapping, and which is not empty.
  */
 export function loadPackDocument(source: PackSource, id: string): PyDict {
-  const document = parsePolicyYaml(source.readPackText(id), `policy pack '${id}'`);
+  const document = source.readPackDocument(id);
   if (!(document instanceof Map)) throw invalidPack(id);
   const metadata = document.get('metadata');
   if (metadata !== undefined && !(metadata instanceof Map)) {

@@ -2,7 +2,9 @@ import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'n
 import { isAbsolute, join, resolve } from 'node:path';
 import { CavraError } from '../errors.js';
 import { sortByCodePoint } from '../text/code-point-order.js';
-import { BUNDLED_PACK_TEXTS } from './bundled-packs.generated.js';
+import type { PyValue } from '../python/value.js';
+import { parsePolicyYaml } from './parse-policy-yaml.js';
+import { BUNDLED_PACK_DOCUMENTS, BUNDLED_PACK_TEXTS } from './bundled-packs.generated.js';
 
 /** Where policy packs come from: one folder per pack, `<root>/<pack-id>/policy.yaml`. */
 export interface PackSource {
@@ -12,6 +14,8 @@ export interface PackSource {
   listPackIds(): string[];
   /** The pack's `policy.yaml` as Python reads a text file; throws `pack_not_found` / `pack_invalid`. */
   readPackText(id: string): string;
+  /** What PyYAML's `safe_load` reads from the pack's `policy.yaml` (a fresh value each call); throws like `readPackText`, or `policy_yaml`. */
+  readPackDocument(id: string): PyValue;
 }
 
 export const notFound = (id: string): CavraError =>
@@ -51,7 +55,7 @@ const isDirectory = (path: string): boolean => {
 /** Packs in a directory. Ids are joined onto the root as paths, as Python does (`cavra-x/` and absolute paths work). */
 export function directoryPackSource(directory: string): PackSource {
   const root = realpathSync(directory);
-  return {
+  const source: PackSource = {
     root,
     listPackIds: () =>
       sortByCodePoint(
@@ -66,7 +70,9 @@ export function directoryPackSource(directory: string): PackSource {
       if (!existsSync(file) || isDirectory(file)) throw invalidPack(id);
       return readPythonTextFile(file);
     },
+    readPackDocument: (id) => parsePolicyYaml(source.readPackText(id), `policy pack '${id}'`),
   };
+  return source;
 }
 
 /**
@@ -77,13 +83,18 @@ export function directoryPackSource(directory: string): PackSource {
 export const bundledPackSource: PackSource = {
   root: 'bundled',
   listPackIds: () => [...BUNDLED_PACK_TEXTS.keys()],
-  readPackText: (id) => {
-    const segments = id.split('/').filter((segment) => segment !== '' && segment !== '.');
-    const text = !id.startsWith('/') && segments.length === 1 ? BUNDLED_PACK_TEXTS.get(segments[0] as string) : undefined;
-    if (text === undefined) throw notFound(id);
-    return text;
-  },
+  readPackText: (id) => BUNDLED_PACK_TEXTS.get(bundledPackName(id)) as string,
+  // Pre-parsed at build time: a decision never pays for parsing the bundled YAML.
+  readPackDocument: (id) => (BUNDLED_PACK_DOCUMENTS.get(bundledPackName(id)) as () => PyValue)(),
 };
+
+/** The bundled pack an id names, as a path relative to the pack root; throws `pack_not_found`. */
+function bundledPackName(id: string): string {
+  const segments = id.split('/').filter((segment) => segment !== '' && segment !== '.');
+  const name = segments[0];
+  if (id.startsWith('/') || segments.length !== 1 || name === undefined || !BUNDLED_PACK_TEXTS.has(name)) throw notFound(id);
+  return name;
+}
 
 export interface PackSourceOptions {
   /** `--policy-dir DIR`: must exist. */
