@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PyBytes, PyDate, PyDateTime, type PyValue } from '../../src/index.js';
-import { loadPyYaml } from '../../src/yaml/index.js';
+import { PyBytes, PyDate, PyDateTime, loadPyYaml, type PyValue } from '../../src/index.js';
 import { formatValidationError, formatValidationErrorLines, validatePolicy } from '../../src/validate/policy.js';
 import { iterSchemaErrors } from '../../src/validate/json-schema.js';
 
