@@ -245,6 +245,34 @@ describe('iterSchemaErrors: the generic interpreter', () => {
     ]);
   });
 
+  it.each([
+    ['minItems 1', { minItems: 1 }, [] as PyValue, [{ path: [], message: '[] should be non-empty' }]],
+    ['minItems 2', { minItems: 2 }, [1n], [{ path: [], message: '[1] is too short' }]],
+    ['minLength 2', { minLength: 2 }, 'a', [{ path: [], message: "'a' is too short" }]],
+    ['maxLength 0', { maxLength: 0 }, 'a', [{ path: [], message: "'a' is expected to be empty" }]],
+    ['maxItems 1', { maxItems: 1 }, [1n, 2n], [{ path: [], message: '[1, 2] is too long' }]],
+    ['type list', { type: ['string', 'null'] }, 1n, [{ path: [], message: "1 is not of type 'string', 'null'" }]],
+    [
+      'items before uniqueItems, in schema order',
+      { items: { type: 'string' }, uniqueItems: true },
+      [1n, true, 1.0],
+      [
+        { path: [0n], message: "1 is not of type 'string'" },
+        { path: [1n], message: "True is not of type 'string'" },
+        { path: [2n], message: "1.0 is not of type 'string'" },
+        { path: [], message: '[1, True, 1.0] has non-unique elements' },
+      ],
+    ],
+    [
+      '$ref to $defs, enum with mixed values',
+      { properties: { a: { $ref: '#/$defs/x' } }, $defs: { x: { enum: [1, 'a', null] } } },
+      new Map<PyValue, PyValue>([['a', true]]),
+      [{ path: ['a'], message: "True is not one of [1, 'a', None]" }],
+    ],
+  ])('%s (jsonschema 4.26 iter_errors)', (_name, schema, instance, errors) => {
+    expect(iterSchemaErrors(instance, schema)).toEqual(errors);
+  });
+
   it('fails loudly on a keyword it does not implement', () => {
     expect(() => iterSchemaErrors('x', { contains: {} })).toThrow(/not supported/);
   });
