@@ -54,7 +54,8 @@ const FLAGS: Readonly<Record<string, FlagSpec>> = {
   compile: { 'policy-pack': 'string', overlay: 'strings', 'policy-dir': 'string', help: 'boolean' },
 };
 
-const usageError = (message: string): CavraError => new CavraError('usage', `${message} (see: cavra-runtime policy --help)`);
+const usageError = (message: string): CavraError =>
+  new CavraError('usage', `${message} (see: cavra-runtime policy --help)`);
 
 /** `str(Path(dir) / name)`. */
 const joinPythonPath = (dir: string, name: string): string => {
@@ -107,9 +108,13 @@ export function renderCompiledPolicy(policy: PyValue): string {
     const lone = /\p{Cs}/u.exec(text);
     if (lone) {
       const hex = lone[0].charCodeAt(0).toString(16);
-      throw new CavraError('compile_failed', `compiled policy contains a lone surrogate (U+${hex.toUpperCase()})`, {
-        python: `UnicodeEncodeError: 'utf-8' codec can't encode character '\\u${hex}' in position ${lone.index}: surrogates not allowed`,
-      });
+      throw new CavraError(
+        'compile_failed',
+        `compiled policy contains a lone surrogate (U+${hex.toUpperCase()})`,
+        {
+          python: `UnicodeEncodeError: 'utf-8' codec can't encode character '\\u${hex}' in position ${lone.index}: surrogates not allowed`,
+        },
+      );
     }
     return text;
   } catch (error) {
@@ -189,7 +194,10 @@ function listCommand(args: ParsedArgs, io: CliIo): number {
     io.stdout.write(`${dumpsPyJson(items, { indent: 2, ensureAscii: false })}\n`);
     return EXIT_OK;
   }
-  const lines = ['Available policy packs:', ...packs.map((pack) => `  ${pyStr(pack.id)}: ${pyStr(pack.title)}`)];
+  const lines = [
+    'Available policy packs:',
+    ...packs.map((pack) => `  ${pyStr(pack.id)}: ${pyStr(pack.title)}`),
+  ];
   io.stdout.write(`${lines.join('\n')}\n`);
   return EXIT_OK;
 }

@@ -17,7 +17,10 @@ interface Result {
   stderr: string;
 }
 
-async function run(argv: readonly string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): Promise<Result> {
+async function run(
+  argv: readonly string[],
+  options: { cwd?: string; env?: Record<string, string | undefined> } = {},
+): Promise<Result> {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
@@ -43,8 +46,18 @@ const errorOf = (stderr: string): { code: string; message: string; python?: stri
 const overlay = (name: string): string => join(ORACLE, 'overlays', `${name}.yaml`);
 const ORACLE_OVERLAY_CASES: Record<string, string[]> = {
   'baseline+sort-order': ['--policy-pack', 'cavra-ai-agent-baseline', '--overlay', overlay('sort-order')],
-  'mcp-enterprise+metadata-null': ['--policy-pack', 'cavra-mcp-enterprise', '--overlay', overlay('metadata-null')],
-  'mcp-enterprise+mcp-replace': ['--policy-pack', 'cavra-mcp-enterprise', '--overlay', overlay('mcp-replace')],
+  'mcp-enterprise+metadata-null': [
+    '--policy-pack',
+    'cavra-mcp-enterprise',
+    '--overlay',
+    overlay('metadata-null'),
+  ],
+  'mcp-enterprise+mcp-replace': [
+    '--policy-pack',
+    'cavra-mcp-enterprise',
+    '--overlay',
+    overlay('mcp-replace'),
+  ],
   'agentic-delivery+mcp-replace+sort-order': [
     '--policy-pack',
     'cavra-agentic-delivery',
@@ -53,7 +66,12 @@ const ORACLE_OVERLAY_CASES: Record<string, string[]> = {
     '--overlay',
     overlay('sort-order'),
   ],
-  'banking+yaml11-scalars': ['--policy-pack', 'cavra-banking-baseline', '--overlay', overlay('yaml11-scalars')],
+  'banking+yaml11-scalars': [
+    '--policy-pack',
+    'cavra-banking-baseline',
+    '--overlay',
+    overlay('yaml11-scalars'),
+  ],
   'baseline+invalid-id': ['--policy-pack', 'cavra-ai-agent-baseline', '--overlay', overlay('invalid-id')],
 };
 const ORACLE_CASES: Array<[string, string[]]> = readdirSync(join(ORACLE, 'expected'))
@@ -88,14 +106,18 @@ describe('policy compile: the recorded Python outputs, byte for byte', () => {
   });
 
   it('defaults to cavra-ai-agent-baseline', async () => {
-    expect((await run(['compile'])).stdout).toBe(expected(join(ORACLE, 'expected'), 'cavra-ai-agent-baseline').stdout);
+    expect((await run(['compile'])).stdout).toBe(
+      expected(join(ORACLE, 'expected'), 'cavra-ai-agent-baseline').stdout,
+    );
   });
 });
 
 // Held-out cases designed from the spec (not in the recorded oracle). Expected outputs come from
 // a spec-derived Python reference run on the real PyYAML 6.0.3, jsonschema 4.26.0 and json
 // (see fixtures/policy/README.md); `.err` holds the Python exception line of a traceback.
-const HELD_OUT_CASES = Object.entries(JSON.parse(readFileSync(join(HELD_OUT, 'cases.json'), 'utf8')) as Record<string, string[]>);
+const HELD_OUT_CASES = Object.entries(
+  JSON.parse(readFileSync(join(HELD_OUT, 'cases.json'), 'utf8')) as Record<string, string[]>,
+);
 
 describe('policy compile: held-out overlays and packs', () => {
   it.each(HELD_OUT_CASES)('%s', async (name, args) => {
@@ -120,11 +142,19 @@ describe('policy compile: held-out overlays and packs', () => {
 
   it('resolves packs from CAVRA_POLICY_DIR when it exists, and ignores it when it does not', async () => {
     const want = expected(join(HELD_OUT, 'expected'), 'policy-dir-inherits');
-    expect(await run(['compile', '--policy-pack', 'cavra-a'], { cwd: HELD_OUT, env: { CAVRA_POLICY_DIR: 'packs' } })).toMatchObject({
+    expect(
+      await run(['compile', '--policy-pack', 'cavra-a'], {
+        cwd: HELD_OUT,
+        env: { CAVRA_POLICY_DIR: 'packs' },
+      }),
+    ).toMatchObject({
       code: 0,
       stdout: want.stdout,
     });
-    const bundled = await run(['compile', '--policy-pack', 'cavra-hipaa'], { cwd: HELD_OUT, env: { CAVRA_POLICY_DIR: 'no-such-dir' } });
+    const bundled = await run(['compile', '--policy-pack', 'cavra-hipaa'], {
+      cwd: HELD_OUT,
+      env: { CAVRA_POLICY_DIR: 'no-such-dir' },
+    });
     expect(bundled.stdout).toBe(expected(join(ORACLE, 'expected'), 'cavra-hipaa').stdout);
     // --policy-dir wins over the environment.
     const dir = await run(['compile', '--policy-dir', 'packs', '--policy-pack', 'cavra-c'], {
@@ -148,7 +178,9 @@ describe('policy compile: held-out overlays and packs', () => {
     const got = await run(['compile', '--overlay', join(dir, 'o.yaml')]);
     expect(got.code).toBe(1);
     expect(got.stdout).toBe('');
-    expect(errorOf(got.stderr).python).toMatch(/^UnicodeEncodeError: 'utf-8' codec can't encode character '\\ud800'/);
+    expect(errorOf(got.stderr).python).toMatch(
+      /^UnicodeEncodeError: 'utf-8' codec can't encode character '\\ud800'/,
+    );
   });
 
   it('overlay errors carry a stable code and a readable message', async () => {
@@ -158,13 +190,20 @@ describe('policy compile: held-out overlays and packs', () => {
       message: 'Policy must be a YAML object: overlays/list-overlay.yaml',
     });
     const unknownPack = await run(['compile', '--policy-pack', 'cavra-nope']);
-    expect(errorOf(unknownPack.stderr)).toMatchObject({ code: 'pack_not_found', message: "Policy pack 'cavra-nope' not found." });
+    expect(errorOf(unknownPack.stderr)).toMatchObject({
+      code: 'pack_not_found',
+      message: "Policy pack 'cavra-nope' not found.",
+    });
   });
 });
 
 describe('policy validate', () => {
   it('a valid pack folder or file prints "valid <id>", exit 0', async () => {
-    expect(await run(['validate', 'packs/cavra-c'], { cwd: HELD_OUT })).toEqual({ code: 0, stdout: 'valid cavra-c\n', stderr: '' });
+    expect(await run(['validate', 'packs/cavra-c'], { cwd: HELD_OUT })).toEqual({
+      code: 0,
+      stdout: 'valid cavra-c\n',
+      stderr: '',
+    });
     expect(await run(['validate', 'packs/cavra-a/policy.yaml'], { cwd: HELD_OUT })).toEqual({
       code: 0,
       stdout: 'valid cavra-a\n',
@@ -175,7 +214,11 @@ describe('policy validate', () => {
   it('every bundled pack validates (raw, inherits not resolved)', async () => {
     const packs = join(REPO, 'packages/policy-model/packs');
     for (const id of readdirSync(packs).filter((name) => name.startsWith('cavra-'))) {
-      expect(await run(['validate', join(packs, id)])).toEqual({ code: 0, stdout: `valid ${id}\n`, stderr: '' });
+      expect(await run(['validate', join(packs, id)])).toEqual({
+        code: 0,
+        stdout: `valid ${id}\n`,
+        stderr: '',
+      });
     }
   });
 
@@ -219,16 +262,24 @@ describe('policy validate', () => {
   });
 
   it('a missing path prints "Policy not found: <path>", exit 1', async () => {
-    expect(await run(['validate', 'nope.yaml'], { cwd: HELD_OUT })).toEqual({ code: 1, stdout: 'Policy not found: nope.yaml\n', stderr: '' });
+    expect(await run(['validate', 'nope.yaml'], { cwd: HELD_OUT })).toEqual({
+      code: 1,
+      stdout: 'Policy not found: nope.yaml\n',
+      stderr: '',
+    });
   });
 
   it('a non-mapping document or a folder without policy.yaml fails with the Python exception, exit 1', async () => {
     const list = await run(['validate', 'overlays/list-overlay.yaml'], { cwd: HELD_OUT });
     expect(list.code).toBe(1);
-    expect(errorOf(list.stderr).python).toBe('PolicyValidationError: Policy must be a YAML object: overlays/list-overlay.yaml');
+    expect(errorOf(list.stderr).python).toBe(
+      'PolicyValidationError: Policy must be a YAML object: overlays/list-overlay.yaml',
+    );
     const folder = await run(['validate', 'packs/no-yaml'], { cwd: HELD_OUT });
     expect(folder.code).toBe(1);
-    expect(errorOf(folder.stderr).python).toBe("FileNotFoundError: [Errno 2] No such file or directory: 'packs/no-yaml/policy.yaml'");
+    expect(errorOf(folder.stderr).python).toBe(
+      "FileNotFoundError: [Errno 2] No such file or directory: 'packs/no-yaml/policy.yaml'",
+    );
   });
 
   it('needs exactly one PATH', async () => {
@@ -269,7 +320,11 @@ describe('policy list', () => {
 
   it('prints the bundled packs in Python text form', async () => {
     const got = await run(['list']);
-    expect(got).toEqual({ code: 0, stdout: ['Available policy packs:', ...BUNDLED_TITLES.map((l) => `  ${l}`), ''].join('\n'), stderr: '' });
+    expect(got).toEqual({
+      code: 0,
+      stdout: ['Available policy packs:', ...BUNDLED_TITLES.map((l) => `  ${l}`), ''].join('\n'),
+      stderr: '',
+    });
   });
 
   it('lists a directory in code-point order, skipping folders without policy.yaml or a mapping; ids and titles via str()', async () => {
@@ -294,20 +349,37 @@ describe('policy list', () => {
     const got = await run(['list', '--json'], { cwd: HELD_OUT, env: { CAVRA_POLICY_DIR: 'packs' } });
     expect(got.code).toBe(0);
     const items = JSON.parse(got.stdout) as Array<Record<string, unknown>>;
-    expect(items.map((item) => item.id)).toEqual(['B-upper', 'cavra-a', 'cavra-c', 'cavra-dated-child', 'cavra-dated-parent', null, 'empty-map', 'nometa']);
+    expect(items.map((item) => item.id)).toEqual([
+      'B-upper',
+      'cavra-a',
+      'cavra-c',
+      'cavra-dated-child',
+      'cavra-dated-parent',
+      null,
+      'empty-map',
+      'nometa',
+    ]);
     expect(items[5]).toEqual({ id: null, title: 'Null id', description: null, version: '2024-01-01' });
     expect(got.stdout.startsWith('[\n  {\n    "id": "B-upper",\n    "title": "Upper pack",')).toBe(true);
   });
 
   it('sorts by code point, not UTF-16 (U+FF5E before an astral folder name)', async () => {
-    const root = packDir({ '😀-pack': 'metadata: {title: astral}\n', '～-pack': 'metadata: {title: fullwidth}\n', 'Z-pack': '{}\n' });
+    const root = packDir({
+      '😀-pack': 'metadata: {title: astral}\n',
+      '～-pack': 'metadata: {title: fullwidth}\n',
+      'Z-pack': '{}\n',
+    });
     expect((await run(['list', '--policy-dir', root])).stdout).toBe(
       'Available policy packs:\n  Z-pack: None\n  ～-pack: fullwidth\n  😀-pack: astral\n',
     );
   });
 
   it('a YAML syntax error or a non-mapping metadata in any pack aborts the listing, exit 1', async () => {
-    const syntax = await run(['list', '--policy-dir', packDir({ 'cavra-ok': 'metadata: {title: ok}\n', 'cavra-bad': 'metadata: [unclosed\n' })]);
+    const syntax = await run([
+      'list',
+      '--policy-dir',
+      packDir({ 'cavra-ok': 'metadata: {title: ok}\n', 'cavra-bad': 'metadata: [unclosed\n' }),
+    ]);
     expect(syntax.code).toBe(1);
     expect(syntax.stdout).toBe('');
     expect(errorOf(syntax.stderr).code).toBe('policy_yaml');
@@ -343,22 +415,35 @@ describe('policy usage', () => {
 
 // The same command through a real `cavra-runtime` process (sources run with tsx). Skipped until
 // the CLI dispatcher routes `policy` here.
-const dispatches = readFileSync(join(REPO, 'packages/cli/src/main.ts'), 'utf8').includes('commands/policy.js');
+const dispatches = readFileSync(join(REPO, 'packages/cli/src/main.ts'), 'utf8').includes(
+  'commands/policy.js',
+);
 describe.runIf(dispatches)('cavra-runtime policy (process)', () => {
   it.each([
     ['cavra-agentic-delivery', ['--policy-pack', 'cavra-agentic-delivery']],
-    ['agentic-delivery+mcp-replace+sort-order', ORACLE_OVERLAY_CASES['agentic-delivery+mcp-replace+sort-order'] as string[]],
+    [
+      'agentic-delivery+mcp-replace+sort-order',
+      ORACLE_OVERLAY_CASES['agentic-delivery+mcp-replace+sort-order'] as string[],
+    ],
     ['banking+yaml11-scalars', ORACLE_OVERLAY_CASES['banking+yaml11-scalars'] as string[]],
     ['baseline+invalid-id', ORACLE_OVERLAY_CASES['baseline+invalid-id'] as string[]],
-  ])('compile %s', async (name, args) => {
-    const want = expected(join(ORACLE, 'expected'), name);
-    const got = await runCli(['policy', 'compile', ...args], '', { env: { CAVRA_POLICY_DIR: '' } });
-    expect(got.stdout).toBe(want.stdout);
-    expect(got.code).toBe(want.code);
-  }, 30_000);
+  ])(
+    'compile %s',
+    async (name, args) => {
+      const want = expected(join(ORACLE, 'expected'), name);
+      const got = await runCli(['policy', 'compile', ...args], '', { env: { CAVRA_POLICY_DIR: '' } });
+      expect(got.stdout).toBe(want.stdout);
+      expect(got.code).toBe(want.code);
+    },
+    30_000,
+  );
 
   it('held-out overlays, list and validate', async () => {
-    const held = await runCli(['policy', 'compile', '--overlay', 'overlays/astral.yaml', '--policy-pack', 'cavra-hipaa'], '', { cwd: HELD_OUT, env: { CAVRA_POLICY_DIR: '' } });
+    const held = await runCli(
+      ['policy', 'compile', '--overlay', 'overlays/astral.yaml', '--policy-pack', 'cavra-hipaa'],
+      '',
+      { cwd: HELD_OUT, env: { CAVRA_POLICY_DIR: '' } },
+    );
     expect(held.stdout).toBe(expected(join(HELD_OUT, 'expected'), 'astral-sort').stdout);
     const list = await runCli(['policy', 'list', '--policy-dir', 'packs'], '', { cwd: HELD_OUT });
     expect(list.stdout.split('\n')[1]).toBe('  B-upper: Upper pack');

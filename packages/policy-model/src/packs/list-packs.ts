@@ -35,7 +35,9 @@ export function listPolicyPacks(source: PackSource): PolicyPackSummary[] {
     }
     if (!(document instanceof Map)) continue;
     // `data.get("metadata", {})` then `.get(...)`: a present but non-mapping metadata raises.
-    const metadata = document.has('metadata') ? (document.get('metadata') as PyValue) : new Map<PyValue, PyValue>();
+    const metadata = document.has('metadata')
+      ? (document.get('metadata') as PyValue)
+      : new Map<PyValue, PyValue>();
     if (!(metadata instanceof Map)) {
       const type = pyQualifiedTypeName(metadata);
       throw new CavraError('pack_invalid', `Policy pack '${folder}' has metadata that is not a mapping.`, {

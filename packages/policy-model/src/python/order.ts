@@ -123,7 +123,10 @@ export function pyLess(a: Orderable, b: Orderable): boolean {
  */
 export function pySorted<T extends Orderable>(items: readonly T[]): T[];
 export function pySorted<T>(items: readonly T[], less: (a: T, b: T) => boolean): T[];
-export function pySorted<T>(items: readonly T[], less: (a: T, b: T) => boolean = pyLess as (a: T, b: T) => boolean): T[] {
+export function pySorted<T>(
+  items: readonly T[],
+  less: (a: T, b: T) => boolean = pyLess as (a: T, b: T) => boolean,
+): T[] {
   const a = [...items];
   const n = a.length;
   if (n < 2) return a;

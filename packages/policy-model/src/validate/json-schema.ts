@@ -25,9 +25,31 @@ export interface RawSchemaError {
 }
 
 // Keywords with no validation effect (annotations, containers of definitions).
-const NO_OP = new Set(['$schema', '$id', '$anchor', '$comment', '$defs', 'definitions', 'title', 'description', 'default', 'examples', 'deprecated', 'readOnly', 'writeOnly', 'format', 'contentMediaType', 'contentEncoding']);
+const NO_OP = new Set([
+  '$schema',
+  '$id',
+  '$anchor',
+  '$comment',
+  '$defs',
+  'definitions',
+  'title',
+  'description',
+  'default',
+  'examples',
+  'deprecated',
+  'readOnly',
+  'writeOnly',
+  'format',
+  'contentMediaType',
+  'contentEncoding',
+]);
 
-type Keyword = (ctx: Context, value: unknown, instance: PyValue, schema: Readonly<Record<string, unknown>>) => Iterable<RawSchemaError>;
+type Keyword = (
+  ctx: Context,
+  value: unknown,
+  instance: PyValue,
+  schema: Readonly<Record<string, unknown>>,
+) => Iterable<RawSchemaError>;
 
 interface Context {
   readonly root: JsonSchema;
@@ -97,7 +119,8 @@ const KEYWORDS: Record<string, Keyword> = {
     if (isSchemaObject(aP)) {
       // Python iterates a set here; the resulting paths differ, and callers sort by path.
       // `descend(..., path=extra)` adds nothing to the path when the key is None.
-      for (const extra of extras) yield* ctx.descend(instance.get(extra) as PyValue, aP, extra === null ? undefined : extra);
+      for (const extra of extras)
+        yield* ctx.descend(instance.get(extra) as PyValue, aP, extra === null ? undefined : extra);
     } else if (aP === false && extras.length > 0) {
       // `sorted(extras, key=str)`
       const sorted = extras

@@ -49,7 +49,11 @@ export function validatePolicy(value: PyValue, schema: JsonSchema = POLICY_SCHEM
   }
   return sorted.map((e) => ({
     path: e.path.map((p) =>
-      typeof p === 'string' ? p : typeof p === 'bigint' && p <= BigInt(Number.MAX_SAFE_INTEGER) && p >= 0n ? Number(p) : pyStr(p),
+      typeof p === 'string'
+        ? p
+        : typeof p === 'bigint' && p <= BigInt(Number.MAX_SAFE_INTEGER) && p >= 0n
+          ? Number(p)
+          : pyStr(p),
     ),
     message: e.message,
   }));

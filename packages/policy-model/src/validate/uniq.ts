@@ -10,7 +10,8 @@ const unbool = (v: Orderable): Orderable => (v === true ? TRUE : v === false ? F
 
 // Python `Sequence` (str is handled first): list and bytes.
 const isSequence = (v: Orderable): v is PyValue[] | PyBytes => Array.isArray(v) || v instanceof PyBytes;
-const items = (v: PyValue[] | PyBytes): Orderable[] => (Array.isArray(v) ? v : [...v.bytes].map((b) => BigInt(b)));
+const items = (v: PyValue[] | PyBytes): Orderable[] =>
+  Array.isArray(v) ? v : [...v.bytes].map((b) => BigInt(b));
 
 /** jsonschema `_utils.equal`: Python equality, except bools never equal numbers, recursively. */
 export function jsonSchemaEqual(one: Orderable, two: Orderable): boolean {

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { PyBytes, PyDate, PyDateTime, loadPyYaml, type PyValue } from '../../src/index.js';
-import { formatValidationError, formatValidationErrorLines, validatePolicy } from '../../src/validate/policy.js';
+import {
+  formatValidationError,
+  formatValidationErrorLines,
+  validatePolicy,
+} from '../../src/validate/policy.js';
 import { iterSchemaErrors } from '../../src/validate/json-schema.js';
 
 /** Plain JS → Python model: objects become Maps, `bigint` is int, `number` is float. */
@@ -13,8 +17,15 @@ function py(value: Plain): PyValue {
   return value as PyValue;
 }
 
-const meta = (over: Record<string, Plain> = {}): Plain => ({ id: 'cavra-ok', title: 'T', description: 'D', version: '1', ...over });
-const doc = (over: Record<string, Plain> = {}, metadata: Plain = meta()): PyValue => py({ metadata, ...over });
+const meta = (over: Record<string, Plain> = {}): Plain => ({
+  id: 'cavra-ok',
+  title: 'T',
+  description: 'D',
+  version: '1',
+  ...over,
+});
+const doc = (over: Record<string, Plain> = {}, metadata: Plain = meta()): PyValue =>
+  py({ metadata, ...over });
 const lines = (value: PyValue): string[] => validatePolicy(value).map(formatValidationError);
 const MODES = "['audit_only', 'enforce', 'strict_regulated', 'break_glass']";
 const RISKS = "['low', 'medium', 'high', 'critical']";
@@ -42,7 +53,11 @@ describe('validatePolicy: jsonschema 4.26 messages', () => {
         "metadata: 'version' is a required property",
       ],
     ],
-    ['pattern', doc({}, meta({ id: 'Not-A-Cavra-Id' })), ["metadata.id: 'Not-A-Cavra-Id' does not match '^cavra-[a-z0-9-]+$'"]],
+    [
+      'pattern',
+      doc({}, meta({ id: 'Not-A-Cavra-Id' })),
+      ["metadata.id: 'Not-A-Cavra-Id' does not match '^cavra-[a-z0-9-]+$'"],
+    ],
     [
       'empty id: minLength before pattern',
       doc({}, meta({ id: '' })),
@@ -54,7 +69,11 @@ describe('validatePolicy: jsonschema 4.26 messages', () => {
       doc({}, meta({ id: 'cavra-x\n\n' })),
       ["metadata.id: 'cavra-x\\n\\n' does not match '^cavra-[a-z0-9-]+$'"],
     ],
-    ['non-ASCII id', doc({}, meta({ id: 'cavra-é' })), ["metadata.id: 'cavra-é' does not match '^cavra-[a-z0-9-]+$'"]],
+    [
+      'non-ASCII id',
+      doc({}, meta({ id: 'cavra-é' })),
+      ["metadata.id: 'cavra-é' does not match '^cavra-[a-z0-9-]+$'"],
+    ],
     ['minLength 1', doc({}, meta({ title: '' })), ["metadata.title: '' should be non-empty"]],
     ['float type', doc({}, meta({ version: 1.0 })), ["metadata.version: 1.0 is not of type 'string'"]],
     [
@@ -65,10 +84,20 @@ describe('validatePolicy: jsonschema 4.26 messages', () => {
     [
       'aware datetime type',
       doc({}, meta({ version: new PyDateTime(2024, 1, 1, 10, 0, 0, 0, 0) })),
-      ["metadata.version: datetime.datetime(2024, 1, 1, 10, 0, tzinfo=datetime.timezone.utc) is not of type 'string'"],
+      [
+        "metadata.version: datetime.datetime(2024, 1, 1, 10, 0, tzinfo=datetime.timezone.utc) is not of type 'string'",
+      ],
     ],
-    ['oneOf, empty list', doc({}, meta({ inherits: [] })), ['metadata.inherits: [] is not valid under any of the given schemas']],
-    ['oneOf, empty string', doc({}, meta({ inherits: '' })), ["metadata.inherits: '' is not valid under any of the given schemas"]],
+    [
+      'oneOf, empty list',
+      doc({}, meta({ inherits: [] })),
+      ['metadata.inherits: [] is not valid under any of the given schemas'],
+    ],
+    [
+      'oneOf, empty string',
+      doc({}, meta({ inherits: '' })),
+      ["metadata.inherits: '' is not valid under any of the given schemas"],
+    ],
     [
       'oneOf, duplicates',
       doc({}, meta({ inherits: ['a', 'a'] })),
@@ -76,13 +105,21 @@ describe('validatePolicy: jsonschema 4.26 messages', () => {
     ],
     ['oneOf, valid list', doc({}, meta({ inherits: ['a', 'b'] })), []],
     ['enum', doc({}, meta({ mode: 'strict' })), [`metadata.mode: 'strict' is not one of ${MODES}`]],
-    ['enum, repr with a quote', doc({}, meta({ mode: "it's" })), [`metadata.mode: "it's" is not one of ${MODES}`]],
+    [
+      'enum, repr with a quote',
+      doc({}, meta({ mode: "it's" })),
+      [`metadata.mode: "it's" is not one of ${MODES}`],
+    ],
     [
       'enum, repr escapes',
       doc({}, meta({ mode: '😀\u200b\u0000\u007f\ue000\\\t' })),
       [`metadata.mode: '😀\\u200b\\x00\\x7f\\ue000\\\\\\t' is not one of ${MODES}`],
     ],
-    ['additionalProperties, one', doc({ filesystem: { extra: [] } }), ["filesystem: Additional properties are not allowed ('extra' was unexpected)"]],
+    [
+      'additionalProperties, one',
+      doc({ filesystem: { extra: [] } }),
+      ["filesystem: Additional properties are not allowed ('extra' was unexpected)"],
+    ],
     [
       'additionalProperties, names sorted',
       doc({ filesystem: { zeta: [], alpha: [], block_read: [] } }),
@@ -90,7 +127,12 @@ describe('validatePolicy: jsonschema 4.26 messages', () => {
     ],
     [
       'additionalProperties, a non-string key sorted by str()',
-      doc({ filesystem: new Map<PyValue, PyValue>([['b', []], [1n, []]]) }),
+      doc({
+        filesystem: new Map<PyValue, PyValue>([
+          ['b', []],
+          [1n, []],
+        ]),
+      }),
       ["filesystem: Additional properties are not allowed (1, 'b' were unexpected)"],
     ],
     [
@@ -108,8 +150,16 @@ describe('validatePolicy: jsonschema 4.26 messages', () => {
       doc({ git: { require_pull_request: 'yes', other: 'kept' } }),
       ["git.require_pull_request: 'yes' is not of type 'boolean'"],
     ],
-    ['None item', doc({ mcp: { allowed_servers: [null] } }), ["mcp.allowed_servers.0: None is not of type 'string'"]],
-    ['risk_scoring enum', doc({ mcp: { risk_scoring: { a: 'extreme' } } }), [`mcp.risk_scoring.a: 'extreme' is not one of ${RISKS}`]],
+    [
+      'None item',
+      doc({ mcp: { allowed_servers: [null] } }),
+      ["mcp.allowed_servers.0: None is not of type 'string'"],
+    ],
+    [
+      'risk_scoring enum',
+      doc({ mcp: { risk_scoring: { a: 'extreme' } } }),
+      [`mcp.risk_scoring.a: 'extreme' is not one of ${RISKS}`],
+    ],
     [
       'risk_scoring errors sorted by key',
       doc({ mcp: { risk_scoring: { z: 'extreme', a: null, m: 'low', b: 1n } } }),
@@ -121,12 +171,24 @@ describe('validatePolicy: jsonschema 4.26 messages', () => {
     ],
     [
       'a None key adds nothing to the path (jsonschema descends with path=None)',
-      doc({ mcp: { risk_scoring: new Map<PyValue, PyValue>([[null, 'x'], ['b', 'y'], ['a', 'low']]) } }),
+      doc({
+        mcp: {
+          risk_scoring: new Map<PyValue, PyValue>([
+            [null, 'x'],
+            ['b', 'y'],
+            ['a', 'low'],
+          ]),
+        },
+      }),
       [`mcp.risk_scoring: 'x' is not one of ${RISKS}`, `mcp.risk_scoring.b: 'y' is not one of ${RISKS}`],
     ],
     [
       'numeric indices sort numerically (9 before 11)',
-      doc({ filesystem: { block_read: Array.from({ length: 12 }, (_, i) => ([2, 9, 11].includes(i) ? '' : `p${i}`)) } }),
+      doc({
+        filesystem: {
+          block_read: Array.from({ length: 12 }, (_, i) => ([2, 9, 11].includes(i) ? '' : `p${i}`)),
+        },
+      }),
       [
         "filesystem.block_read: ['p0', 'p1', '', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8', '', 'p10', ''] has non-unique elements",
         "filesystem.block_read.2: '' should be non-empty",
@@ -146,7 +208,10 @@ describe('validatePolicy: jsonschema 4.26 messages', () => {
     [
       'True != 1 for uniqueness',
       doc({ compliance: { maps_to: [true, 1n] } }),
-      ["compliance.maps_to.0: True is not of type 'string'", "compliance.maps_to.1: 1 is not of type 'string'"],
+      [
+        "compliance.maps_to.0: True is not of type 'string'",
+        "compliance.maps_to.1: 1 is not of type 'string'",
+      ],
     ],
     [
       "uniq's sorted branch compares neighbours only: [[1], [True], [1]] is unique",
@@ -168,7 +233,15 @@ describe('validatePolicy: jsonschema 4.26 messages', () => {
     ],
     [
       'sections of the wrong type, sorted by name',
-      doc({ filesystem: ['a'], commands: null, git: 'x', mcp: 1n, compliance: true, approvals: [], evidence: 'e' }),
+      doc({
+        filesystem: ['a'],
+        commands: null,
+        git: 'x',
+        mcp: 1n,
+        compliance: true,
+        approvals: [],
+        evidence: 'e',
+      }),
       [
         "approvals: [] is not of type 'object'",
         "commands: None is not of type 'object'",
@@ -212,7 +285,9 @@ describe('validatePolicy: jsonschema 4.26 messages', () => {
   });
 
   it('treats YAML NaNs as one object (PyYAML shares it), so they are duplicates', () => {
-    const value = loadPyYaml('metadata: {id: cavra-ok, title: T, description: D, version: "1"}\ncompliance: {maps_to: [.nan, .nan, .NaN]}\n');
+    const value = loadPyYaml(
+      'metadata: {id: cavra-ok, title: T, description: D, version: "1"}\ncompliance: {maps_to: [.nan, .nan, .NaN]}\n',
+    );
     expect(lines(value)).toEqual([
       'compliance.maps_to: [nan, nan, nan] has non-unique elements',
       "compliance.maps_to.0: nan is not of type 'string'",
@@ -222,18 +297,34 @@ describe('validatePolicy: jsonschema 4.26 messages', () => {
   });
 
   it('all bundled-style valid documents give no errors', () => {
-    expect(validatePolicy(doc({ filesystem: { block_read: ['a', 'b'] }, approvals: { anything: [1n, 1n] } }))).toEqual([]);
+    expect(
+      validatePolicy(doc({ filesystem: { block_read: ['a', 'b'] }, approvals: { anything: [1n, 1n] } })),
+    ).toEqual([]);
   });
 
   it('returns structured paths (indices as numbers) and formats CLI lines', () => {
     const errors = validatePolicy(doc({ filesystem: { block_read: ['', 'x'] } }));
     expect(errors).toEqual([{ path: ['filesystem', 'block_read', 0], message: "'' should be non-empty" }]);
-    expect(formatValidationErrorLines(errors)).toEqual(["  - filesystem.block_read.0: '' should be non-empty"]);
+    expect(formatValidationErrorLines(errors)).toEqual([
+      "  - filesystem.block_read.0: '' should be non-empty",
+    ]);
   });
 
   it('fails like Python when error paths cannot be ordered (int and str keys side by side)', () => {
-    const value = doc({ mcp: { risk_scoring: new Map<PyValue, PyValue>([[1n, 'x'], ['a', 'y']]) } });
-    expect(() => validatePolicy(value)).toThrowError(expect.objectContaining({ code: 'policy_invalid', python: expect.stringMatching(/^TypeError: '<' not supported between instances of/) as unknown }) as Error);
+    const value = doc({
+      mcp: {
+        risk_scoring: new Map<PyValue, PyValue>([
+          [1n, 'x'],
+          ['a', 'y'],
+        ]),
+      },
+    });
+    expect(() => validatePolicy(value)).toThrowError(
+      expect.objectContaining({
+        code: 'policy_invalid',
+        python: expect.stringMatching(/^TypeError: '<' not supported between instances of/) as unknown,
+      }) as Error,
+    );
   });
 });
 
@@ -251,7 +342,12 @@ describe('iterSchemaErrors: the generic interpreter', () => {
     ['minLength 2', { minLength: 2 }, 'a', [{ path: [], message: "'a' is too short" }]],
     ['maxLength 0', { maxLength: 0 }, 'a', [{ path: [], message: "'a' is expected to be empty" }]],
     ['maxItems 1', { maxItems: 1 }, [1n, 2n], [{ path: [], message: '[1, 2] is too long' }]],
-    ['type list', { type: ['string', 'null'] }, 1n, [{ path: [], message: "1 is not of type 'string', 'null'" }]],
+    [
+      'type list',
+      { type: ['string', 'null'] },
+      1n,
+      [{ path: [], message: "1 is not of type 'string', 'null'" }],
+    ],
     [
       'items before uniqueItems, in schema order',
       { items: { type: 'string' }, uniqueItems: true },

@@ -19,7 +19,15 @@ const UNIQ: ReadonlyArray<readonly [string, PyValue[], boolean]> = [
   ['None twice', [null, null], false],
   ['mixed types fall back to brute force', ['a', 1n, 'a'], false],
   ['descending run then insertion', [2n, 1n, Number.NaN, 1n], false],
-  ['TypeError deep in a list', [[1n, 'x'], [1n, 2n], [1n, 'x']], false],
+  [
+    'TypeError deep in a list',
+    [
+      [1n, 'x'],
+      [1n, 2n],
+      [1n, 'x'],
+    ],
+    false,
+  ],
   ['dates', [new PyDate(2024, 1, 1), new PyDate(2024, 1, 1)], false],
   ['date vs datetime', [new PyDate(2024, 1, 1), new PyDateTime(2024, 1, 1, 0, 0, 0, 0, null)], true],
   ['strict descending', [3n, 2n, 1n, 2n], false],
