@@ -1,17 +1,10 @@
 #!/usr/bin/env node
-import { main } from './main.js';
+import { fileURLToPath } from 'node:url';
+import { runBundleWithCodeCache } from './code-cache.js';
 
-// A closed stdout (e.g. `| head`) is not an error worth a stack trace.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(0);
-  throw error;
-});
-
-const status = await main(process.argv.slice(2), {
-  stdin: process.stdin,
-  stdout: process.stdout,
-  stderr: process.stderr,
-  env: process.env,
-  cwd: process.cwd(),
-});
-process.exitCode = status;
+// Installed from npm, dist/ holds the whole CLI bundled as cavra-runtime.cjs (fast start-up).
+// From sources, or inlined into another bundle, there is none: run the modules directly.
+if (!runBundleWithCodeCache(fileURLToPath(new URL('./cavra-runtime.cjs', import.meta.url)))) {
+  const { runCli } = await import('./run.js');
+  await runCli();
+}
