@@ -9,6 +9,8 @@ const { exitCode } = await runParity(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,
-  cwd: process.env.INIT_CWD ?? process.cwd(),
+  // Relative paths mean "where the user typed the command": turbo runs tasks in the package
+  // directory and records its own invocation directory; pnpm records INIT_CWD.
+  cwd: process.env.TURBO_INVOCATION_DIR ?? process.env.INIT_CWD ?? process.cwd(),
 });
 process.exitCode = exitCode;

@@ -16,6 +16,7 @@ flush: the harness pipelines thousands of lines, and a syscall per line would do
 """
 
 import contextlib
+import copy
 import json
 import os
 import shutil
@@ -42,6 +43,7 @@ class Adapter:
         self.registries = {}  # key -> RegistryStore or the exception it failed with
         self.policies = {}  # key -> compiled policy object or exception
         self.guards = {}
+        self.pack_policies = {}  # label -> the policy the real load path returned for it
         self.counter = 0
 
     # -- registry (§4.1): fresh temp file per distinct registry, upsert in order, cached
@@ -116,7 +118,15 @@ class Adapter:
         key = ("pack", label, registry_key)
         guard = self.guards.get(key)
         if guard is None:
-            guard = self.RuntimeGuard(policy_pack=label, registry_store=store)
+            loaded = self.pack_policies.get(label)
+            if loaded is None:
+                guard = self.RuntimeGuard(policy_pack=label, registry_store=store)
+                self.pack_policies[label] = copy.deepcopy(guard.policy)
+            else:
+                # A guard per registry would re-read and re-parse the pack's YAML each time (the
+                # dominant cost with thousands of generated registries); the first guard for a
+                # label took the real load path, later ones get a copy of what it returned.
+                guard = self.guard_with_policy(label, copy.deepcopy(loaded), store)
             self.guards[key] = guard
         return guard
 
@@ -164,6 +174,7 @@ class Adapter:
             "python": sys.version.split()[0],
             "cavra": getattr(cavra, "__version__", None),
             "cavra_file": getattr(cavra, "__file__", None),
+            "standin": bool(getattr(cavra, "STANDIN", False)),
             "policy_root": root,
         }
 

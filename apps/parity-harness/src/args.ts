@@ -36,6 +36,10 @@ Options:
   --cli-checks N        evaluate --json spot checks per pack in live mode (default 1)
   -h, --help            this text
 
+Relative paths are resolved against the directory the command was typed in (the repo root for
+\`pnpm parity\`). Through turbo, environment variables reach the harness only if turbo.json
+passes them through (passThroughEnv); prefer the options in CI.
+
 Exit status: 0 no unexplained mismatch, 1 mismatch, 2 usage or setup error.
 `;
 

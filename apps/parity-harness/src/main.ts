@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bundledPackSource, directoryPackSource, isCavraError, type PackSource } from '@cavra/policy-model';
@@ -102,6 +102,12 @@ async function execute(
       });
       packs = live.packs;
       mismatches = live.mismatches;
+      const drift = packDrift(join(checkout.root, 'policies'), checkout.policyDir, live.python.packList);
+      if (drift.length) {
+        notes.push(
+          `the checkout's own policies/ differ from the packs both sides used (${checkout.policyDir}): ${drift.join(', ')}`,
+        );
+      }
       rate = live.throughput.casesPerSecond;
       python = {
         version: live.python.version,
@@ -110,7 +116,11 @@ async function execute(
         adapterPython: live.python.adapter.python,
         cavra: live.python.adapter.cavra,
       };
-      if (options.record) {
+      if (options.record && live.python.adapter.standin && !options.regressionsDir) {
+        notes.push(
+          '--record refused: the oracle is the stand-in cavra package, not Python (use --regressions-dir to record anyway)',
+        );
+      } else if (options.record) {
         const shrunk = mismatches.filter((m) => m.kind === 'decision' && m.shrunk);
         const toRecord = shrunk.length ? shrunk : mismatches.filter((m) => m.kind === 'decision');
         const written = recordRegressions(regressionsDir, toRecord, live.policies, {
@@ -170,4 +180,17 @@ async function execute(
   progress.note(`parity: reports in ${paths.json}, ${paths.markdown}, ${paths.junit}`);
   if (summary.exitCode !== EXIT.ok) progress.note(`parity: FAILED — reproduce with: ${command}`);
   return { exitCode: summary.exitCode, summary, reportDir };
+}
+
+/**
+ * Packs whose policy.yaml in the checkout differs from the directory both sides used. Not a
+ * mismatch (both sides saw the same packs), but a vendored pack out of date is worth a note.
+ */
+function packDrift(checkoutPolicies: string, used: string, ids: readonly string[]): string[] {
+  if (!existsSync(checkoutPolicies) || resolve(checkoutPolicies) === resolve(used)) return [];
+  return ids.filter((id) => {
+    const a = join(checkoutPolicies, id, 'policy.yaml');
+    const b = join(used, id, 'policy.yaml');
+    return !existsSync(a) || !existsSync(b) || !readFileSync(a).equals(readFileSync(b));
+  });
 }

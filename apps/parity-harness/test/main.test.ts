@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runParity, type ParityIo } from '../src/main.js';
+import { REGRESSIONS_DIR } from '../src/paths.js';
 import type { ParitySummary } from '../src/report/summary.js';
 import { STANDIN_ROOT } from './helpers/standin.js';
 
@@ -102,6 +103,30 @@ describe('runParity (pnpm parity)', () => {
     expect(replay.exitCode).toBe(1);
     const r = readSummary(replay.reportDir);
     expect(r.mismatches.some((m) => m.caseId?.startsWith('regressions/cavra-hipaa.jsonl#'))).toBe(true);
+  });
+
+  it('refuses to record stand-in answers into fixtures/regressions', async () => {
+    const { io: x } = io({ CAVRA_STANDIN_PLANT: 'severity' });
+    const before = existsSync(REGRESSIONS_DIR) ? readdirSync(REGRESSIONS_DIR) : [];
+    const run = await runParity(
+      [
+        '--python-root',
+        STANDIN_ROOT,
+        '--pack',
+        'cavra-terraform-prod',
+        '--seed',
+        '4',
+        '--num-runs',
+        '300',
+        '--record',
+        '--cli-checks',
+        '0',
+      ],
+      x,
+    );
+    expect(run.exitCode).toBe(1);
+    expect(readSummary(run.reportDir).notes.join('\n')).toContain('--record refused');
+    expect(existsSync(REGRESSIONS_DIR) ? readdirSync(REGRESSIONS_DIR) : []).toEqual(before);
   });
 
   it('exits 2 with a clear message for setup and usage errors', async () => {

@@ -22,6 +22,8 @@ export interface AdapterHello {
   python: string;
   cavra: string | null;
   policyRoot: string;
+  /** The imported `cavra` is the test stand-in, not the runtime: its answers are not Python's. */
+  standin: boolean;
 }
 
 function spawnAdapter(options: AdapterOptions) {
@@ -253,5 +255,6 @@ function parseHello(line: string): AdapterHello {
     python: String(hello.python),
     cavra: typeof hello.cavra === 'string' ? hello.cavra : null,
     policyRoot: String(hello.policy_root),
+    standin: hello.standin === true,
   };
 }
