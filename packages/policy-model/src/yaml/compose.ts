@@ -1,4 +1,5 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, type Node as YamlAstNode, type Pair } from 'yaml';
+import { decodeDoubleQuoted } from './double-quoted.js';
 import { PyYamlError, type PyYamlMark } from './errors.js';
 import { resolveScalarTag } from './resolve.js';
 import { TAG } from './tags.js';
@@ -34,7 +35,7 @@ export type MarkAt = (offset: number) => PyYamlMark;
  * Turns one `yaml` document (parsed with the failsafe schema, so every scalar is still its
  * source text) into PyYAML nodes, with PyYAML's composer rules for anchors and aliases.
  */
-export function composeDocument(contents: YamlAstNode | null, markAt: MarkAt, emptyOffset: number): YNode {
+export function composeDocument(contents: YamlAstNode | null, text: string, markAt: MarkAt, emptyOffset: number): YNode {
   const anchors = new Map<string, YNode>();
 
   const compose = (ast: unknown, fallbackOffset: number, inFlow: boolean): YNode => {
@@ -68,17 +69,16 @@ export function composeDocument(contents: YamlAstNode | null, markAt: MarkAt, em
     }
     const explicit = node.tag === undefined || node.tag === '!' ? undefined : node.tag;
     if (isScalar(node)) {
-      if (inFlow && node.type === 'PLAIN' && (node.source ?? '').startsWith(':')) {
-        // In flow context PyYAML always reads `:` as a value indicator, never as text.
-        throw new PyYamlError('ParserError', {
-          context: 'while parsing a flow node',
-          contextMark: markAt(start),
-          problem: "expected the node content, but found ':'",
-          problemMark: markAt(start),
-        });
-      }
+      if (inFlow && node.type === 'PLAIN') rejectFlowIndicators(node.source ?? '', start);
       // The failsafe schema leaves scalars as their text; `source` covers any tag it still resolved.
-      const value = typeof node.value === 'string' ? node.value : (node.source ?? '');
+      let value = typeof node.value === 'string' ? node.value : (node.source ?? '');
+      if (node.type === 'QUOTE_DOUBLE' && node.range) {
+        try {
+          value = decodeDoubleQuoted(text.slice(node.range[0], node.range[1]));
+        } catch {
+          // An escape `yaml` accepted but PyYAML's decoder cannot express: keep `yaml`'s reading.
+        }
+      }
       const implicit = (node.type === 'PLAIN' && node.tag === undefined) || node.tag === '!';
       const scalar: YScalarNode = { id: 'scalar', tag: explicit ?? resolveScalarTag(value, implicit), value, start };
       if (anchor !== undefined) anchors.set(anchor, scalar);
@@ -99,6 +99,7 @@ export function composeDocument(contents: YamlAstNode | null, markAt: MarkAt, em
       if (anchor !== undefined) anchors.set(anchor, map);
       for (const pair of node.items) {
         rejectEmptyImplicitKey(pair, Boolean(node.flow), start);
+        if (node.flow) rejectMultilineFlowKey(pair, start);
         const flow = inFlow || Boolean(node.flow);
         const key = compose(pair.key, start, flow);
         const keyEnd = (pair.key as YamlAstNode | null)?.range?.[1] ?? key.start;
@@ -112,8 +113,34 @@ export function composeDocument(contents: YamlAstNode | null, markAt: MarkAt, em
   // A bare pair in a flow sequence (`[a: 1]`) is a single-pair mapping in PyYAML.
   const composePairAsMap = (pair: Pair, offset: number): YMappingNode => {
     rejectEmptyImplicitKey(pair, true, offset);
+    rejectMultilineFlowKey(pair, offset);
     const key = compose(pair.key, offset, true);
     return { id: 'mapping', tag: TAG.map, value: [[key, compose(pair.value, key.start, true)]], start: key.start };
+  };
+
+  // In flow context PyYAML reads a leading `:` as a value indicator and ends plain scalars at `?`.
+  const rejectFlowIndicators = (source: string, start: number): void => {
+    const at = source.startsWith(':') ? 0 : source.indexOf('?');
+    if (at < 0) return;
+    throw new PyYamlError('ParserError', {
+      context: 'while parsing a flow node',
+      contextMark: markAt(start),
+      problem: `expected the node content, but found '${source[at] as string}'`,
+      problemMark: markAt(start + at),
+    });
+  };
+
+  // An implicit key in a flow collection must fit on one line in PyYAML (a "simple key").
+  const rejectMultilineFlowKey = (pair: Pair, start: number): void => {
+    const range = (pair.key as YamlAstNode | null)?.range;
+    if (!range || pair.srcToken?.start.some((t) => t.type === 'explicit-key-ind')) return;
+    if (!text.slice(range[0], range[1]).includes('\n')) return;
+    throw new PyYamlError('ParserError', {
+      context: 'while parsing a flow mapping',
+      contextMark: markAt(start),
+      problem: "expected ',' or '}', but got '<scalar>'",
+      problemMark: markAt(range[1]),
+    });
   };
 
   // `: x` with neither a key nor `?`: YAML 1.2 allows the empty key, PyYAML's parser does not.

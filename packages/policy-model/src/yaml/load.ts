@@ -3,6 +3,7 @@ import type { PyValue } from '../python/value.js';
 import { composeDocument, type MarkAt } from './compose.js';
 import { constructDocument } from './construct.js';
 import { PyYamlError, type PyYamlMark } from './errors.js';
+import { indentFlowContinuations } from './flow.js';
 import { indentQuotedContinuations } from './quoted.js';
 import { findRejectedTab } from './tabs.js';
 
@@ -23,8 +24,10 @@ export function loadPyYaml(input: string): PyValue {
 
   let text = body;
   let docs = parseYaml(text);
-  if (docs.some((doc) => doc.errors.some((error) => MISSING_QUOTE.test(error.message)))) {
-    const indented = indentQuotedContinuations(text);
+  // Re-indent lines whose indentation PyYAML ignores but `yaml` rejects, then parse again.
+  for (const [symptom, reindent] of REINDENTERS) {
+    if (!docs.some((doc) => doc.errors.some((error) => symptom.test(error.message)))) continue;
+    const indented = reindent(text);
     if (indented !== undefined) {
       text = indented;
       docs = parseYaml(text);
@@ -72,7 +75,7 @@ export function loadPyYaml(input: string): PyValue {
       problemMark: bodyMarkAt(version.index),
     });
   }
-  const root = composeDocument(first.contents, bodyMarkAt, first.range[0]);
+  const root = composeDocument(first.contents, text, bodyMarkAt, first.range[0]);
   const second = docs[1];
   if (second) {
     if (second.directives.docStart !== true) {
@@ -98,7 +101,10 @@ export function loadPyYaml(input: string): PyValue {
   }
 }
 
-const MISSING_QUOTE = /^Missing closing .?quote/;
+const REINDENTERS: ReadonlyArray<readonly [RegExp, (text: string) => string | undefined]> = [
+  [/^Missing closing .?quote/, indentQuotedContinuations],
+  [/^Flow (?:sequence|map) in block collection must be sufficiently indented/, indentFlowContinuations],
+];
 
 const parseYaml = (text: string): Document.Parsed[] | EmptyStream =>
   parseAllDocuments(text, {

@@ -50,7 +50,7 @@ function firstUnderIndentedQuote(text: string, from: number): { text: string; re
 }
 
 /** Offset of the closing quote of the quoted scalar opening at `start`, or -1. */
-function closingQuote(text: string, start: number): number {
+export function closingQuote(text: string, start: number): number {
   const quote = text[start];
   for (let i = start + 1; i < text.length; i++) {
     const ch = text[i];

@@ -187,6 +187,24 @@ describe('loadPyYaml: stream and reader', () => {
     expect(loadPyYaml("- 'it''s\nfine'")).toEqual(["it's fine"]);
   });
 
+  it('accepts flow-collection lines at any indentation, as PyYAML does', () => {
+    expect(loadPyYaml('fs:\n  b: [\n  x,\n y]\n')).toEqual(new Map([['fs', new Map([['b', ['x', 'y']]])]]));
+    expect(loadPyYaml('- [a,\nb]')).toEqual([['a', 'b']]);
+    expect(loadPyYaml('["a\nb", {? "c\nd": 1}]')).toEqual(['a b', new Map([['c d', 1n]])]);
+  });
+
+  it('rejects what PyYAML rejects in flow context: `?` inside plain scalars, multi-line implicit keys', () => {
+    expect(errorOf('[a?b]').pythonType).toBe('ParserError');
+    expect(errorOf('{a: b?c}').pythonType).toBe('ParserError');
+    expect(errorOf('{"a\nb": 1}').pythonType).toBe('ParserError');
+    expect(errorOf('[:x]').pythonType).toBe('ParserError');
+  });
+
+  it('folds an escaped line break followed by empty lines as PyYAML does', () => {
+    expect(loadPyYaml('"x\\\n  \ny"')).toBe('x\ny');
+    expect(loadPyYaml('a: "p\\\n\n\n  q \\\n r"')).toEqual(new Map([['a', 'p\n\nq r']]));
+  });
+
   it('maps syntax errors to ScannerError / ParserError', () => {
     expect(errorOf('a: "x').pythonType).toBe('ScannerError');
     expect(errorOf('a: b: c').pythonType).toBe('ScannerError');
