@@ -1,4 +1,11 @@
-import { CavraError, type ActionRequest, type ApproverGroup, type DecisionCore, type DecisionValue, type Severity } from '@cavra/policy-model';
+import {
+  CavraError,
+  type ActionRequest,
+  type ApproverGroup,
+  type DecisionCore,
+  type DecisionValue,
+  type Severity,
+} from '@cavra/policy-model';
 import { decideWithRegistry, type TrustRegistry } from '@cavra/registry';
 import type { PreparedPolicy } from './prepared-policy.js';
 import { pythonPathString } from './python-compat/path-normalization.js';
@@ -28,151 +35,218 @@ function requireField(request: ActionRequest, field: 'target' | 'server' | 'tool
   const value = request[field];
   if (value === undefined) {
     const message = `'${field}' is required for ${request.action_type}`;
-    throw new CavraError('invalid_request', message, { issues: [{ path: field, message }], python: `KeyError: '${field}'` });
+    throw new CavraError('invalid_request', message, {
+      issues: [{ path: field, message }],
+      python: `KeyError: '${field}'`,
+    });
   }
   return value;
 }
 
-interface Outcome {
-  target: string | null;
-  requested_operation: string | null;
-  rule_id: string;
-  decision: DecisionValue;
-  severity: Severity;
-  reason: string;
-  approver_group: ApproverGroup;
+/** The request-derived fields every decision shares. */
+interface Head {
+  readonly session_id: string;
+  readonly agent_id: string;
+  readonly actor: string;
+  readonly action_type: string;
+  readonly label: string;
+}
+
+/** One decision object, always built by this one literal: a single shape keeps the hot path monomorphic. */
+function core(
+  head: Head,
+  target: string | null,
+  requestedOperation: string | null,
+  ruleId: string,
+  decision: DecisionValue,
+  severity: Severity,
+  reason: string,
+  approverGroup: ApproverGroup,
+): DecisionCore {
+  return {
+    session_id: head.session_id,
+    agent_id: head.agent_id,
+    actor: head.actor,
+    action_type: head.action_type,
+    target,
+    requested_operation: requestedOperation,
+    policy_pack: head.label,
+    policy_id: head.label,
+    rule_id: ruleId,
+    decision,
+    severity,
+    reason,
+    approver_group: approverGroup,
+  };
 }
 
 const NO_PATH_MATCH = 'No sensitive path policy matched.';
 
-function fileOutcome(policy: PreparedPolicy, rawTarget: string, mode: 'read' | 'write'): Outcome {
+function fileDecision(
+  head: Head,
+  policy: PreparedPolicy,
+  rawTarget: string,
+  mode: 'read' | 'write',
+): DecisionCore {
   const target = pythonPathString(rawTarget);
-  const base = { target, requested_operation: mode, approver_group: null };
   const blocked = (mode === 'read' ? policy.blockRead : policy.blockWrite).firstMatch(target);
   if (blocked !== undefined) {
-    return { ...base, rule_id: `filesystem.${mode}.block`, decision: 'block', severity: 'high', reason: `Matched sensitive path policy: ${blocked}` };
+    return core(
+      head,
+      target,
+      mode,
+      `filesystem.${mode}.block`,
+      'block',
+      'high',
+      `Matched sensitive path policy: ${blocked}`,
+      null,
+    );
   }
   if (mode === 'write') {
     const approval = policy.requireApprovalWrite.firstMatch(target);
     if (approval !== undefined) {
-      return {
-        ...base,
-        rule_id: 'filesystem.write.require_approval',
-        decision: 'require_approval',
-        severity: 'high',
-        reason: `Matched approval-required path policy: ${approval}`,
-        approver_group: 'Platform Security',
-      };
+      return core(
+        head,
+        target,
+        mode,
+        'filesystem.write.require_approval',
+        'require_approval',
+        'high',
+        `Matched approval-required path policy: ${approval}`,
+        'Platform Security',
+      );
     }
   }
-  return { ...base, rule_id: `filesystem.${mode}.allow`, decision: 'allow', severity: 'low', reason: NO_PATH_MATCH };
+  return core(head, target, mode, `filesystem.${mode}.allow`, 'allow', 'low', NO_PATH_MATCH, null);
 }
 
-function commandOutcome(policy: PreparedPolicy, rawCommand: string): Outcome {
+function commandDecision(head: Head, policy: PreparedPolicy, rawCommand: string): DecisionCore {
   const command = pythonStrip(rawCommand);
-  const base = { target: command, requested_operation: command, approver_group: null };
   const blocked = policy.commandBlock.firstMatch(command);
   if (blocked !== undefined) {
     // Python judges severity on the command, not the pattern: case-sensitive substrings, inside words too.
     const severity = command.includes('apply') || command.includes('delete') ? 'critical' : 'high';
-    return { ...base, rule_id: 'commands.block', decision: 'block', severity, reason: `Matched blocked command policy: ${blocked}` };
+    return core(
+      head,
+      command,
+      command,
+      'commands.block',
+      'block',
+      severity,
+      `Matched blocked command policy: ${blocked}`,
+      null,
+    );
   }
   const allowed = policy.commandAllow.firstMatch(command);
   if (allowed !== undefined) {
-    return { ...base, rule_id: 'commands.allow', decision: 'allow', severity: 'low', reason: `Matched allowed command policy: ${allowed}` };
+    return core(
+      head,
+      command,
+      command,
+      'commands.allow',
+      'allow',
+      'low',
+      `Matched allowed command policy: ${allowed}`,
+      null,
+    );
   }
-  return {
-    ...base,
-    rule_id: 'commands.default.require_approval',
-    decision: 'require_approval',
-    severity: 'medium',
-    reason: 'No allow rule matched; review required.',
-    approver_group: 'Repository Owners',
-  };
+  return core(
+    head,
+    command,
+    command,
+    'commands.default.require_approval',
+    'require_approval',
+    'medium',
+    'No allow rule matched; review required.',
+    'Repository Owners',
+  );
 }
 
-function gitOutcome(request: ActionRequest): Outcome {
+function gitDecision(head: Head, request: ActionRequest): DecisionCore {
   // Only an absent `operation` means push; a present "" is not a push. `requested_operation` is ignored.
   const operation = request.operation ?? 'push';
   const target = request.target ?? null;
   if (operation === 'push' && target && (target.endsWith('main') || target.endsWith('master'))) {
-    return {
+    return core(
+      head,
       target,
-      requested_operation: operation,
-      rule_id: 'git.protected_branch.block_direct_push',
-      decision: 'block',
-      severity: 'high',
-      reason: 'Direct push to protected branch is prohibited.',
-      approver_group: null,
-    };
+      operation,
+      'git.protected_branch.block_direct_push',
+      'block',
+      'high',
+      'Direct push to protected branch is prohibited.',
+      null,
+    );
   }
-  return {
-    target: target ? target : operation,
-    requested_operation: operation,
-    rule_id: 'git.allow',
-    decision: 'allow',
-    severity: 'low',
-    reason: 'Git operation is allowed by policy.',
-    approver_group: null,
-  };
+  return core(
+    head,
+    target ? target : operation,
+    operation,
+    'git.allow',
+    'allow',
+    'low',
+    'Git operation is allowed by policy.',
+    null,
+  );
 }
 
-function mcpOutcome(request: ActionRequest, context: EvaluationContext): Outcome {
+function mcpDecision(head: Head, request: ActionRequest, context: EvaluationContext): DecisionCore {
   const server = requireField(request, 'server');
   const tool = requireField(request, 'tool');
   const capability = request.capability ?? null;
-  const base = { target: `${server}:${tool}`, requested_operation: capability ? capability : tool };
-  if (context.registry) return { ...base, ...decideWithRegistry(context.registry, server, tool, capability) };
+  const target = `${server}:${tool}`;
+  const requestedOperation = capability ? capability : tool;
+  if (context.registry) {
+    const outcome = decideWithRegistry(context.registry, server, tool, capability);
+    return core(
+      head,
+      target,
+      requestedOperation,
+      outcome.rule_id,
+      outcome.decision,
+      outcome.severity,
+      outcome.reason,
+      outcome.approver_group,
+    );
+  }
   const rules = context.policy.mcp;
   if (!rules.ok) throw rules.error;
   if (rules.blocked.has(server) || (rules.blockUnknown && !rules.allowed.has(server))) {
-    return {
-      ...base,
-      rule_id: 'mcp.server.trust.block_unknown',
-      decision: 'block',
-      severity: 'high',
-      reason: 'Untrusted MCP server with filesystem/tool capability is not approved.',
-      approver_group: null,
-    };
+    return core(
+      head,
+      target,
+      requestedOperation,
+      'mcp.server.trust.block_unknown',
+      'block',
+      'high',
+      'Untrusted MCP server with filesystem/tool capability is not approved.',
+      null,
+    );
   }
-  return {
-    ...base,
-    rule_id: 'mcp.server.trust.allow',
-    decision: 'allow',
-    severity: 'low',
-    reason: 'MCP server is trusted for this tool call.',
-    approver_group: null,
-  };
+  return core(
+    head,
+    target,
+    requestedOperation,
+    'mcp.server.trust.allow',
+    'allow',
+    'low',
+    'MCP server is trusted for this tool call.',
+    null,
+  );
 }
 
 /** Python refuses unknown action types; an enforcement hook must not crash, so it fails closed to review. */
-function unknownActionOutcome(request: ActionRequest): Outcome {
-  return {
-    target: request.target ?? null,
-    requested_operation: request.operation ?? null,
-    rule_id: UNKNOWN_ACTION_RULE_ID,
-    decision: 'require_approval',
-    severity: 'medium',
-    reason: `Unsupported action type '${request.action_type}'; review required.`,
-    approver_group: 'Repository Owners',
-  };
-}
-
-function outcomeFor(request: ActionRequest, context: EvaluationContext): Outcome {
-  switch (request.action_type) {
-    case 'read_file':
-      return fileOutcome(context.policy, requireField(request, 'target'), 'read');
-    case 'write_file':
-      return fileOutcome(context.policy, requireField(request, 'target'), 'write');
-    case 'execute_command':
-      return commandOutcome(context.policy, requireField(request, 'target'));
-    case 'git_operation':
-      return gitOutcome(request);
-    case 'mcp_tool_call':
-      return mcpOutcome(request, context);
-    default:
-      return unknownActionOutcome(request);
-  }
+function unknownActionDecision(head: Head, request: ActionRequest): DecisionCore {
+  return core(
+    head,
+    request.target ?? null,
+    request.operation ?? null,
+    UNKNOWN_ACTION_RULE_ID,
+    'require_approval',
+    'medium',
+    `Unsupported action type '${request.action_type}'; review required.`,
+    'Repository Owners',
+  );
 }
 
 /**
@@ -181,21 +255,25 @@ function outcomeFor(request: ActionRequest, context: EvaluationContext): Outcome
  * unusable `mcp` section) where Python raises.
  */
 export function evaluate(request: ActionRequest, context: EvaluationContext): DecisionCore {
-  const outcome = outcomeFor(request, context);
-  const label = policyLabel(request, context.fallbackLabel);
-  return {
+  const head: Head = {
     session_id: request.session_id ?? 'local',
     agent_id: request.agent_id ?? 'unknown-agent',
     actor: request.actor ?? 'ai-agent',
     action_type: request.action_type,
-    target: outcome.target,
-    requested_operation: outcome.requested_operation,
-    policy_pack: label,
-    policy_id: label,
-    rule_id: outcome.rule_id,
-    decision: outcome.decision,
-    severity: outcome.severity,
-    reason: outcome.reason,
-    approver_group: outcome.approver_group,
+    label: policyLabel(request, context.fallbackLabel),
   };
+  switch (request.action_type) {
+    case 'read_file':
+      return fileDecision(head, context.policy, requireField(request, 'target'), 'read');
+    case 'write_file':
+      return fileDecision(head, context.policy, requireField(request, 'target'), 'write');
+    case 'execute_command':
+      return commandDecision(head, context.policy, requireField(request, 'target'));
+    case 'git_operation':
+      return gitDecision(head, request);
+    case 'mcp_tool_call':
+      return mcpDecision(head, request, context);
+    default:
+      return unknownActionDecision(head, request);
+  }
 }

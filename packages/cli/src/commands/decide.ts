@@ -11,6 +11,7 @@ import {
   type Issue,
   type PyValue,
 } from '@cavra/policy-model';
+import { decisionJson } from '@cavra/evidence';
 import { readTrustRegistryDocument } from '@cavra/registry';
 import { booleanFlag, parseArgs, stringFlag } from '../args.js';
 import { createDecisionEngine, type DecisionEngine } from '../engine.js';
@@ -141,21 +142,18 @@ const FLUSH_BYTES = 64 * 1024;
  * with backpressure, and an over-long line is skipped (not buffered) up to its newline.
  */
 async function decideBatch(engine: DecisionEngine, input: NodeJS.ReadableStream, io: CliIo): Promise<number> {
-  let out: string[] = [];
-  let outSize = 0;
+  let out = ''; // V8 concatenates strings as ropes: cheaper than an array join here
   const stdout = io.stdout as NodeJS.WritableStream & { write(chunk: string): boolean };
   const flush = async (): Promise<void> => {
-    if (out.length === 0) return;
-    const text = out.join('');
-    out = [];
-    outSize = 0;
+    if (out === '') return;
+    const text = out;
+    out = '';
     if (!stdout.write(text) && typeof stdout.once === 'function') {
       await new Promise<void>((done) => stdout.once('drain', done));
     }
   };
   const emit = (line: string): void => {
-    out.push(line, '\n');
-    outSize += line.length + 1;
+    out += `${line}\n`;
   };
   const tooLarge = (): CavraError =>
     new CavraError('request_too_large', `request line is larger than ${MAX_REQUEST_BYTES} bytes`);
@@ -164,7 +162,7 @@ async function decideBatch(engine: DecisionEngine, input: NodeJS.ReadableStream,
       if (end - start > MAX_REQUEST_BYTES) throw tooLarge();
       const text = decodeUtf8(bytes, start, end);
       if (text.trim() === '') throw new CavraError('invalid_request', 'empty request line', { python: 'ValueError: empty request line' });
-      emit(JSON.stringify(engine.decide(parseRequestText(text))));
+      emit(decisionJson(engine.decide(parseRequestText(text))));
     } catch (error) {
       if (!(error instanceof CavraError)) throw error;
       emit(JSON.stringify(errorPayload(error)));
@@ -195,7 +193,7 @@ async function decideBatch(engine: DecisionEngine, input: NodeJS.ReadableStream,
         carry = undefined;
       }
     }
-    if (outSize >= FLUSH_BYTES) await flush();
+    if (out.length >= FLUSH_BYTES) await flush();
   }
   if (oversize) answerOversize();
   else if (carry && carry.length > 0) answer(carry, 0, carry.length);
