@@ -7,8 +7,20 @@ import { CLI_VERSION } from './version.js';
 
 type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
 
+const releaseCommand: Command = async (argv, io) => {
+  const [action, ...rest] = argv;
+  if (action !== 'verify') {
+    throw new CavraError('usage', 'usage: cavra-runtime release verify DIR --public-key FILE');
+  }
+  const { releaseVerifyCommand } = await import('./commands/release-verify.js');
+  return releaseVerifyCommand(rest, io);
+};
+
 /** Subcommands, loaded on demand so that a decision does not pay for their modules. */
-const SUBCOMMANDS: Readonly<Record<string, () => Promise<Command>>> = {};
+const SUBCOMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  policy: async () => (await import('./commands/policy.js')).policyCommand,
+  release: () => Promise.resolve(releaseCommand),
+};
 
 /**
  * Run `cavra-runtime` with `argv` (without node and script). Returns the exit status; never

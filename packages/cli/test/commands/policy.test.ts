@@ -413,12 +413,8 @@ describe('policy usage', () => {
   });
 });
 
-// The same command through a real `cavra-runtime` process (sources run with tsx). Skipped until
-// the CLI dispatcher routes `policy` here.
-const dispatches = readFileSync(join(REPO, 'packages/cli/src/main.ts'), 'utf8').includes(
-  'commands/policy.js',
-);
-describe.runIf(dispatches)('cavra-runtime policy (process)', () => {
+// The same command through a real `cavra-runtime` process (sources run with tsx).
+describe('cavra-runtime policy (process)', () => {
   it.each([
     ['cavra-agentic-delivery', ['--policy-pack', 'cavra-agentic-delivery']],
     [
