@@ -105,6 +105,32 @@ describe('runParity (pnpm parity)', () => {
     expect(r.mismatches.some((m) => m.caseId?.startsWith('regressions/cavra-hipaa.jsonl#'))).toBe(true);
   });
 
+  it.each([
+    ['severity', 'cavra-terraform-prod', 'severity'],
+    ['capability-scope', 'cavra-mcp-enterprise', 'rule_id'],
+  ])('catches the planted %s difference in %s with a shrunk counterexample', async (plant, pack, field) => {
+    const { io: x } = io({ CAVRA_STANDIN_PLANT: plant });
+    const run = await runParity(
+      [
+        '--python-root',
+        STANDIN_ROOT,
+        '--pack',
+        pack,
+        '--seed',
+        '21',
+        '--num-runs',
+        '600',
+        '--cli-checks',
+        '0',
+      ],
+      x,
+    );
+    expect(run.exitCode).toBe(1);
+    const shrunk = readSummary(run.reportDir).mismatches.filter((m) => m.shrunk);
+    expect(shrunk.length).toBeGreaterThan(0);
+    expect(shrunk[0]?.fields.map((f) => f.field)).toContain(field);
+  });
+
   it('refuses to record stand-in answers into fixtures/regressions', async () => {
     const { io: x } = io({ CAVRA_STANDIN_PLANT: 'severity' });
     const before = existsSync(REGRESSIONS_DIR) ? readdirSync(REGRESSIONS_DIR) : [];

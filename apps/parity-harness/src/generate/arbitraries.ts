@@ -238,12 +238,16 @@ const TIER_DRAW = [...TIERS, 'approved', 'trusted', 'approved', 'trusted'];
 const STATES = ['approved', 'denied', 'not_required', 'pending'];
 const UNKNOWN_ACTIONS = ['pull_request', 'delete_file', 'READ_FILE', ''];
 
-/** Absent (weight `absentWeight` : 2), shrinking towards absent: "absent" and "present" are different inputs. */
-const absentOr = <T>(arb: fc.Arbitrary<T>, absentWeight = 1): fc.Arbitrary<T | undefined> =>
+/** Absent (weight `absentWeight` : `presentWeight`), shrinking towards absent: "absent" and "present" are different inputs. */
+const absentOr = <T>(
+  arb: fc.Arbitrary<T>,
+  absentWeight = 1,
+  presentWeight = 2,
+): fc.Arbitrary<T | undefined> =>
   fc.oneof(
     { withCrossShrink: true },
     { weight: absentWeight, arbitrary: fc.constant(undefined) },
-    { weight: 2, arbitrary: arb },
+    { weight: presentWeight, arbitrary: arb },
   );
 
 function serverPool(profile: PackProfile): string[] {
@@ -268,6 +272,7 @@ function registryRecord(servers: readonly string[]): fc.Arbitrary<Record<string,
           { weight: 1, arbitrary: fc.constant('Approved') },
         ),
         1,
+        5,
       ),
       state: absentOr(
         fc.oneof(
@@ -295,7 +300,7 @@ export function registryArb(servers: readonly string[]): fc.Arbitrary<Record<str
     {
       weight: 12,
       arbitrary: fc
-        .array(registryRecord(servers), { maxLength: 5 })
+        .array(registryRecord(servers), { minLength: 1, maxLength: 5 })
         .map((records) => ({ mcp_servers: records })),
     },
     { weight: 1, arbitrary: fc.constant({ mcp_servers: [] }) },
@@ -378,10 +383,13 @@ function mcpAction(profile: PackProfile): fc.Arbitrary<Action> {
       pick: fc.oneof(
         { withCrossShrink: true },
         { weight: 1, arbitrary: fc.constant(-1) },
-        { weight: 3, arbitrary: fc.nat(31) },
+        { weight: 6, arbitrary: fc.nat(31) },
       ),
+      // Often take the tool / capability from the record's own scope, so the later checks
+      // (tool scope passed, capability in or out of scope) are reached, not just tool_scope.
+      scopePick: fc.nat(7),
     })
-    .map(({ server: drawn, tool, capability, registry, pick }) => {
+    .map(({ server: drawn, tool: drawnTool, capability: drawnCapability, registry, pick, scopePick }) => {
       const records = Array.isArray(registry?.mcp_servers)
         ? (registry.mcp_servers as Record<string, unknown>[])
         : [];
@@ -389,6 +397,23 @@ function mcpAction(profile: PackProfile): fc.Arbitrary<Action> {
       const alias = record && pick % 2 === 1 && typeof record.name === 'string' ? record.name : undefined;
       const id = record ? (record.server_id ?? record.id ?? record.name) : undefined;
       const server = alias ?? (typeof id === 'string' ? id : drawn);
+      const fromScope = (scope: unknown, fallback: string | undefined): string | undefined => {
+        const items =
+          typeof scope === 'string'
+            ? [scope]
+            : Array.isArray(scope)
+              ? scope.filter((x) => typeof x === 'string')
+              : [];
+        return items.length ? items[scopePick % items.length] : fallback;
+      };
+      // scopePick 0-5: a tool in the record's scope; 0/2/4: a capability in scope, 5: one outside it.
+      const tool = scopePick < 6 ? (fromScope(record?.allowed_tools, drawnTool) ?? drawnTool) : drawnTool;
+      const capability =
+        scopePick === 5 && record
+          ? 'unscoped-capability'
+          : scopePick % 2 === 0 && scopePick < 6
+            ? fromScope(record?.capabilities, drawnCapability)
+            : drawnCapability;
       const request: Record<string, string> = { action_type: 'mcp_tool_call', server, tool };
       if (capability !== undefined) request.capability = capability;
       return registry === undefined ? { request } : { request, registry };
@@ -413,7 +438,7 @@ export function caseArbitrary(profile: PackProfile): fc.Arbitrary<GeneratedCase>
     { weight: 5, arbitrary: fileAction(profile, 'write_file') },
     { weight: 6, arbitrary: commandAction(profile) },
     { weight: 4, arbitrary: gitAction },
-    { weight: 6, arbitrary: mcpAction(profile) },
+    { weight: 9, arbitrary: mcpAction(profile) },
     { weight: 1, arbitrary: unknownAction },
   );
   return fc
