@@ -32,13 +32,30 @@ export interface YMappingNode {
 export type MarkAt = (offset: number) => PyYamlMark;
 
 /**
+ * PyYAML composes recursively and fails with RecursionError past about 490 nested collections
+ * under Python's default recursion limit (the exact depth depends on the caller's stack).
+ */
+export const MAX_DEPTH = 490;
+
+/**
  * Turns one `yaml` document (parsed with the failsafe schema, so every scalar is still its
  * source text) into PyYAML nodes, with PyYAML's composer rules for anchors and aliases.
  */
 export function composeDocument(contents: YamlAstNode | null, text: string, markAt: MarkAt, emptyOffset: number): YNode {
   const anchors = new Map<string, YNode>();
 
+  let depth = 0;
   const compose = (ast: unknown, fallbackOffset: number, inFlow: boolean): YNode => {
+    depth++;
+    try {
+      if (depth > MAX_DEPTH) throw new PyYamlError('RecursionError', 'maximum recursion depth exceeded');
+      return composeNode(ast, fallbackOffset, inFlow);
+    } finally {
+      depth--;
+    }
+  };
+
+  const composeNode = (ast: unknown, fallbackOffset: number, inFlow: boolean): YNode => {
     if (ast === null || ast === undefined) {
       // An omitted key or value (`? x`, `: x`, `a:`): PyYAML composes an empty plain scalar.
       return { id: 'scalar', tag: resolveScalarTag('', true), value: '', start: fallbackOffset };

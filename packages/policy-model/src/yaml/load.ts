@@ -1,6 +1,6 @@
 import { parseAllDocuments, type Document, type EmptyStream, type YAMLError } from 'yaml';
 import type { PyValue } from '../python/value.js';
-import { composeDocument, type MarkAt } from './compose.js';
+import { MAX_DEPTH, composeDocument, type MarkAt } from './compose.js';
 import { constructDocument } from './construct.js';
 import { PyYamlError, type PyYamlMark } from './errors.js';
 import { indentFlowContinuations } from './flow.js';
@@ -13,6 +13,18 @@ import { findRejectedTab } from './tabs.js';
  * `null`. Failures throw `PyYamlError` naming the Python exception class.
  */
 export function loadPyYaml(input: string): PyValue {
+  try {
+    return load(input);
+  } catch (error) {
+    // Very deep nesting overflows the JS stack where PyYAML hits Python's recursion limit.
+    if (error instanceof RangeError && /call stack/i.test(error.message)) {
+      throw new PyYamlError('RecursionError', 'maximum recursion depth exceeded');
+    }
+    throw error;
+  }
+}
+
+function load(input: string): PyValue {
   // Python's text mode turns "\r\n" and a lone "\r" into "\n" before PyYAML sees the text.
   const source = input.replace(/\r\n?/g, '\n');
   const markAt = markFinder(source);
@@ -22,6 +34,8 @@ export function loadPyYaml(input: string): PyValue {
   const body = source.slice(bom);
   const bodyMarkAt: MarkAt = (offset) => markAt(offset + bom);
 
+  // The `yaml` parser can crash the process on extreme flow nesting; PyYAML gives up far earlier.
+  if (flowDepthExceeds(body, MAX_DEPTH)) throw new PyYamlError('RecursionError', 'maximum recursion depth exceeded');
   let text = body;
   let docs = parseYaml(text);
   // Re-indent lines whose indentation PyYAML ignores but `yaml` rejects, then parse again.
@@ -92,13 +106,7 @@ export function loadPyYaml(input: string): PyValue {
       problemMark: bodyMarkAt(second.range[0]),
     });
   }
-  try {
-    return constructDocument(root, bodyMarkAt);
-  } catch (error) {
-    // Deep alias/merge cycles overflow the JS stack where PyYAML hits Python's recursion limit.
-    if (error instanceof RangeError) throw new PyYamlError('RecursionError', 'maximum recursion depth exceeded');
-    throw error;
-  }
+  return constructDocument(root, bodyMarkAt);
 }
 
 const REINDENTERS: ReadonlyArray<readonly [RegExp, (text: string) => string | undefined]> = [
@@ -114,6 +122,18 @@ const parseYaml = (text: string): Document.Parsed[] | EmptyStream =>
     version: '1.1',
     keepSourceTokens: true,
   });
+
+/** A cheap upper bound on flow nesting (quotes and comments are not skipped, so it may over-count). */
+function flowDepthExceeds(text: string, limit: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true;
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
+  }
+  return false;
+}
 
 /** PyYAML `Reader.NON_PRINTABLE`: everything outside these ranges is an "unacceptable character". */
 function isPrintable(cp: number): boolean {
@@ -184,6 +204,7 @@ const PYYAML_ACCEPTS = /^Comments must be separated from other tokens by white s
 
 function fromYamlError(error: YAMLError, markAt: MarkAt): PyYamlError {
   const message = error.message.split('\n')[0] ?? error.message;
+  if (error.code === 'RESOURCE_EXHAUSTION') return new PyYamlError('RecursionError', 'maximum recursion depth exceeded');
   if (error.code === 'TAB_AS_INDENT') {
     return new PyYamlError('ScannerError', {
       context: 'while scanning for the next token',

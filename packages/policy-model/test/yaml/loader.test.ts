@@ -205,6 +205,12 @@ describe('loadPyYaml: stream and reader', () => {
     expect(loadPyYaml('a: "p\\\n\n\n  q \\\n r"')).toEqual(new Map([['a', 'p\n\nq r']]));
   });
 
+  it('very deep nesting is a RecursionError, as in PyYAML, not a crash', () => {
+    expect(loadPyYaml(`${'['.repeat(100)}${']'.repeat(100)}`)).toBeInstanceOf(Array);
+    expect(errorOf(`${'['.repeat(50_000)}${']'.repeat(50_000)}`).pythonType).toBe('RecursionError');
+    expect(errorOf(Array.from({ length: 600 }, (_, i) => `${' '.repeat(i)}- `).join('\n')).pythonType).toBe('RecursionError');
+  });
+
   it('maps syntax errors to ScannerError / ParserError', () => {
     expect(errorOf('a: "x').pythonType).toBe('ScannerError');
     expect(errorOf('a: b: c').pythonType).toBe('ScannerError');
