@@ -169,6 +169,7 @@ class Adapter:
         except Exception as exc:  # reported, not fatal: the harness decides
             root = f"{type(exc).__name__}: {exc}"
         return {
+            "compiled_route": self.probe_compiled_route(),
             "adapter": "cavra-parity-adapter",
             "protocol": PROTOCOL,
             "python": sys.version.split()[0],
@@ -177,6 +178,18 @@ class Adapter:
             "standin": bool(getattr(cavra, "STANDIN", False)),
             "policy_root": root,
         }
+
+    def probe_compiled_route(self):
+        """Check once, at start, that a stored policy really reaches the guard (§4.2)."""
+        probe = {"metadata": {"id": "cavra-parity-probe"}, "filesystem": {"block_read": ["parity-probe"]}}
+        try:
+            guard = self.guard_with_policy(DEFAULT_PACK, probe, None)
+            decision = guard.evaluate_file_access(Path("parity-probe"), "read").to_dict()
+            if decision.get("rule_id") != "filesystem.read.block":
+                return f"probe policy not applied: {decision.get('rule_id')}"
+            return "ok"
+        except Exception as exc:
+            return f"{type(exc).__name__}: {exc}"
 
     def answer(self, raw):
         try:
@@ -201,10 +214,11 @@ class Adapter:
 def forced_policy(registry_cls, label, policy):
     original = registry_cls.load_policy
 
-    def load_policy(self, pack_id, *args, **kwargs):
+    def load_policy(self, *args, **kwargs):
+        pack_id = args[0] if args else next(iter(kwargs.values()), None)
         if pack_id == label:
             return policy
-        return original(self, pack_id, *args, **kwargs)
+        return original(self, *args, **kwargs)
 
     registry_cls.load_policy = load_policy
     try:

@@ -246,6 +246,13 @@ function parseHello(line: string): AdapterHello {
   if (typeof hello.error === 'string') {
     throw new HarnessError('adapter_start_failed', `adapter hello failed: ${hello.error}`);
   }
+  if (hello.compiled_route !== 'ok') {
+    // Without it every compiled-route case would fail; say why once, as a setup error.
+    throw new HarnessError(
+      'adapter_start_failed',
+      `the adapter cannot force a compiled policy into RuntimeGuard: ${String(hello.compiled_route)}`,
+    );
+  }
   if (hello.adapter !== 'cavra-parity-adapter' || hello.protocol !== 1) {
     throw new HarnessError('adapter_protocol', `unexpected adapter hello: ${line.slice(0, 200)}`);
   }

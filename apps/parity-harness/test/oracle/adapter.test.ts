@@ -95,6 +95,17 @@ describe('AdapterClient with the stand-in cavra package', () => {
     );
   });
 
+  it('fails at start when a compiled policy cannot be forced into RuntimeGuard', async () => {
+    const started = AdapterClient.start({
+      checkout: standinCheckout(),
+      env: { CAVRA_STANDIN_PLANT: 'load-via-get-pack' },
+    });
+    await expect(started).rejects.toMatchObject({ code: 'adapter_start_failed' });
+    await expect(started).rejects.toThrow(
+      /cannot force a compiled policy into RuntimeGuard: AdapterSetupError/,
+    );
+  });
+
   it('fails with a clear setup error when the interpreter does not exist', async () => {
     const started = AdapterClient.start({
       checkout: { ...standinCheckout(), python: '/nonexistent/python3' },
