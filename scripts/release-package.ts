@@ -29,7 +29,7 @@ import {
   signReleaseFiles,
   verifyReleaseFiles,
 } from '../packages/evidence/src/signing/index.js';
-import { bundleCli, esbuildVersion } from './releasing/bundle.js';
+import { analyzeEmbeddedBundle, bundleCli, esbuildVersion } from './releasing/bundle.js';
 import {
   ciContext,
   defaultParityReport,
@@ -55,6 +55,14 @@ const USAGE = `Usage: pnpm release:package --out DIR [options]
   --no-build             use the existing build output instead of running \`pnpm build\`
   -h, --help             show this help
 `;
+
+/**
+ * Bundles that a package's own build puts into its tarball, with the source entry tsup builds them
+ * from. Listed here (not discovered) because only the build config knows them; a missing file is skipped.
+ */
+const EMBEDDED_BUNDLES = [
+  { packageName: '@cavra/cli', file: 'dist/cavra-runtime.cjs', entry: 'src/bundle-entry.ts' },
+] as const;
 
 interface Options {
   out: string;
@@ -213,6 +221,16 @@ const main = async (argv: readonly string[]): Promise<number> => {
     a.name < b.name ? -1 : 1,
   );
 
+  // Tarball files that inline other packages; the SBOM records what each contains.
+  const embedded = await timed(durations, 'sbom_bundle_analysis', () =>
+    Promise.all(
+      EMBEDDED_BUNDLES.flatMap((spec) => {
+        const pkg = packages.find((p) => p.name === spec.packageName);
+        if (pkg === undefined || !existsSync(join(pkg.dir, spec.file))) return [];
+        return [analyzeEmbeddedBundle(pkg, spec.entry, packages).then((contents) => ({ ...spec, contents }))];
+      }),
+    ),
+  );
   const graph = runtimeGraph(
     readLockfile(join(ROOT, 'pnpm-lock.yaml')),
     packages.map((pkg) => pkg.importer),
@@ -222,6 +240,7 @@ const main = async (argv: readonly string[]): Promise<number> => {
     packages: tarballs,
     bundle: { artifact: bundleArtifact, contents: bundle.contents },
     graph,
+    embedded,
     created: `${time.toISOString().slice(0, 19)}Z`,
   });
   assertSbomShape(sbom);

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { build, version as esbuildVersion } from 'esbuild';
+import { build, version as esbuildVersion, type Metafile } from 'esbuild';
 import { ROOT, ReleaseToolError, readJson, type PublicPackage } from './workspace.js';
 
 export { esbuildVersion };
@@ -24,6 +24,7 @@ export interface BundleResult {
 const ownerOf = (
   input: string,
   workspace: readonly PublicPackage[],
+  requireDist: boolean,
 ): { name: string; version: string; workspace: boolean } => {
   const file = isAbsolute(input) ? input : resolve(ROOT, input);
   const segments = file.split(sep);
@@ -41,10 +42,55 @@ const ownerOf = (
   }
   const pkg = workspace.find((candidate) => !relative(candidate.dir, file).startsWith('..'));
   if (pkg === undefined) throw new ReleaseToolError(`bundled file ${input} belongs to no known package`);
-  if (relative(join(pkg.dir, 'dist'), file).startsWith('..')) {
-    throw new ReleaseToolError(`bundled file ${input} is not build output of ${pkg.name} (the bundle must match the tarballs)`);
+  if (requireDist && relative(join(pkg.dir, 'dist'), file).startsWith('..')) {
+    throw new ReleaseToolError(
+      `bundled file ${input} is not build output of ${pkg.name} (the bundle must match the tarballs)`,
+    );
   }
   return { name: pkg.name, version: pkg.version, workspace: true };
+};
+
+/** The packages whose code esbuild put into the (single) output, by bytes contributed. */
+const packagesIn = (
+  metafile: Metafile,
+  workspace: readonly PublicPackage[],
+  requireDist: boolean,
+): BundledPackage[] => {
+  const byPackage = new Map<string, BundledPackage>();
+  for (const [input, meta] of Object.entries(Object.values(metafile.outputs)[0]?.inputs ?? {})) {
+    const owner = ownerOf(input, workspace, requireDist);
+    const key = `${owner.name}@${owner.version}`;
+    const entry = byPackage.get(key) ?? { ...owner, bytes: 0 };
+    entry.bytes += meta.bytesInOutput;
+    byPackage.set(key, entry);
+  }
+  if (byPackage.size === 0) throw new ReleaseToolError('esbuild metafile lists no inputs for the bundle');
+  return [...byPackage.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+};
+
+/**
+ * What a bundle that a package's own build inlines into its tarball contains (e.g.
+ * @cavra/cli's dist/cavra-runtime.cjs): the same entry resolved by esbuild the way tsup does,
+ * without writing anything, so the SBOM can record CONTAINS for the tarball too.
+ */
+export const analyzeEmbeddedBundle = async (
+  pkg: PublicPackage,
+  entry: string,
+  workspace: readonly PublicPackage[],
+): Promise<BundledPackage[]> => {
+  const result = await build({
+    absWorkingDir: ROOT,
+    entryPoints: [join(pkg.dir, entry)],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    write: false,
+    metafile: true,
+    outfile: join(pkg.dir, 'dist', 'sbom-analysis.cjs'),
+    logLevel: 'silent',
+  });
+  return packagesIn(result.metafile, workspace, false);
 };
 
 /**
@@ -86,16 +132,7 @@ export const bundleCli = async (
   const output = result.outputFiles[0];
   if (output === undefined) throw new ReleaseToolError('esbuild produced no output');
 
-  const byPackage = new Map<string, BundledPackage>();
-  for (const [input, meta] of Object.entries(Object.values(result.metafile.outputs)[0]?.inputs ?? {})) {
-    const owner = ownerOf(input, workspace);
-    const key = `${owner.name}@${owner.version}`;
-    const entryFor = byPackage.get(key) ?? { ...owner, bytes: 0 };
-    entryFor.bytes += meta.bytesInOutput;
-    byPackage.set(key, entryFor);
-  }
-  if (byPackage.size === 0) throw new ReleaseToolError('esbuild metafile lists no inputs for the bundle');
-  const contents = [...byPackage.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const contents = packagesIn(result.metafile, workspace, true);
 
   let text = output.text;
   const notice =

@@ -19,6 +19,8 @@ export interface SbomInput {
   graph: RuntimeGraph;
   /** ISO time, seconds precision, UTC (`2026-01-01T00:00:00Z`). */
   created: string;
+  /** Bundles inside package tarballs (file, what it inlines), e.g. @cavra/cli's dist/cavra-runtime.cjs. */
+  embedded?: readonly { packageName: string; file: string; contents: readonly BundledPackage[] }[];
   /** Reads a third-party package's declared licence; defaults to the installed package.json. */
   licenseOf?: (pkg: LockedPackage) => string | undefined;
 }
@@ -189,34 +191,41 @@ export const buildSbom = (input: SbomInput): { document: SpdxDocument; warnings:
     });
   }
 
-  // The single-file CLI: what it contains is what esbuild inlined, checked against the lockfile.
-  const bundleId = 'SPDXRef-Artifact-cavra-runtime-mjs';
-  const contained: string[] = [];
-  const bundleLicenses: string[] = [];
-  for (const item of input.bundle.contents) {
-    if (item.workspace) {
-      const id = workspaceByName.get(item.name);
-      const released = input.packages.find((p) => p.pkg.name === item.name);
-      if (id === undefined || released?.pkg.version !== item.version) {
-        throw new ReleaseToolError(
-          `the bundle contains ${item.name}@${item.version}, which is not a released package version`,
+  // What a bundle contains is what esbuild inlined, each package checked against the release and the lockfile.
+  const resolveContents = (
+    what: string,
+    contents: readonly BundledPackage[],
+  ): { ids: string[]; licenses: string[] } => {
+    const ids: string[] = [];
+    const licenses: string[] = [];
+    for (const item of contents) {
+      if (item.workspace) {
+        const id = workspaceByName.get(item.name);
+        const released = input.packages.find((p) => p.pkg.name === item.name);
+        if (id === undefined || released?.pkg.version !== item.version) {
+          throw new ReleaseToolError(
+            `${what} contains ${item.name}@${item.version}, which is not a released package version`,
+          );
+        }
+        ids.push(id);
+        licenses.push(spdxLicense(released.pkg.manifest));
+      } else {
+        const locked = [...input.graph.packages.values()].find(
+          (p) => p.name === item.name && p.version === item.version,
         );
+        if (locked === undefined) {
+          throw new ReleaseToolError(
+            `${what} contains ${item.name}@${item.version}, which is not a locked runtime dependency`,
+          );
+        }
+        ids.push(externalIds.get(locked.key) ?? '');
+        licenses.push(externalLicenses.get(`${item.name}@${item.version}`) ?? 'NOASSERTION');
       }
-      contained.push(id);
-      bundleLicenses.push(spdxLicense(released.pkg.manifest));
-    } else {
-      const locked = [...input.graph.packages.values()].find(
-        (p) => p.name === item.name && p.version === item.version,
-      );
-      if (locked === undefined) {
-        throw new ReleaseToolError(
-          `the bundle contains ${item.name}@${item.version}, which is not a locked runtime dependency`,
-        );
-      }
-      contained.push(externalIds.get(locked.key) ?? '');
-      bundleLicenses.push(externalLicenses.get(`${item.name}@${item.version}`) ?? 'NOASSERTION');
     }
-  }
+    return { ids, licenses };
+  };
+  const bundleId = 'SPDXRef-Artifact-cavra-runtime-mjs';
+  const { ids: contained, licenses: bundleLicenses } = resolveContents('the bundle', input.bundle.contents);
   packages.unshift({
     SPDXID: bundleId,
     name: 'cavra-runtime',
@@ -238,6 +247,14 @@ export const buildSbom = (input: SbomInput): { document: SpdxDocument; warnings:
   for (const { pkg } of input.packages)
     relate('SPDXRef-DOCUMENT', 'DESCRIBES', workspaceIds.get(pkg.importer) ?? '');
   for (const id of [...new Set(contained)].sort()) relate(bundleId, 'CONTAINS', id);
+  // Tarballs that inline other packages in a bundle of their own (so a scanner of the tarball sees that code).
+  for (const embedded of input.embedded ?? []) {
+    const from = workspaceByName.get(embedded.packageName);
+    if (from === undefined)
+      throw new ReleaseToolError(`embedded bundle of unknown package ${embedded.packageName}`);
+    const { ids } = resolveContents(`${embedded.packageName} ${embedded.file}`, embedded.contents);
+    for (const id of [...new Set(ids)].filter((id) => id !== from).sort()) relate(from, 'CONTAINS', id);
+  }
   const cliId = workspaceIds.get(input.cli.importer);
   if (cliId !== undefined) relate(bundleId, 'GENERATED_FROM', cliId);
   for (const { pkg } of input.packages) {
