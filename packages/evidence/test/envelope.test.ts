@@ -31,7 +31,7 @@ describe('pythonUtcIsoformat', () => {
     expect(pythonUtcIsoformat(micros)).toBe(expected);
   });
 
-  test.prop([fc.integer({ min: 0, max: 253_402_300_799_999_999 })])('agrees with toISOString, in Python form', (micros) => {
+  test.prop([fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER })])('agrees with toISOString, in Python form', (micros) => {
     const iso = new Date(Math.floor(micros / 1000)).toISOString().slice(0, 19);
     const fraction = micros % 1_000_000;
     expect(pythonUtcIsoformat(micros)).toBe(`${iso}${fraction ? `.${String(fraction).padStart(6, '0')}` : ''}+00:00`);

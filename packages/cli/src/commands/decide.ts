@@ -105,7 +105,7 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk);
     size += buffer.length;
     if (size > MAX_REQUEST_BYTES) {
       throw new CavraError('request_too_large', `request is larger than ${MAX_REQUEST_BYTES} bytes`);
@@ -173,7 +173,7 @@ async function decideBatch(engine: DecisionEngine, input: NodeJS.ReadableStream,
   let oversize = false; // the unfinished line is already over the limit: drop its bytes
   const answerOversize = (): void => emit(JSON.stringify(errorPayload(tooLarge())));
   for await (const chunk of input) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk);
     let start = 0;
     for (let newline = buffer.indexOf(10, start); newline !== -1; newline = buffer.indexOf(10, start)) {
       if (oversize) answerOversize();

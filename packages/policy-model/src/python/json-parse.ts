@@ -1,3 +1,4 @@
+import { pyStr } from './repr.js';
 import type { PyDict, PyValue } from './value.js';
 
 /** A JSON text that Python's `json.loads` would reject. */
@@ -12,7 +13,16 @@ export class PyJsonSyntaxError extends Error {
 }
 
 const WHITESPACE = new Set([' ', '\t', '\n', '\r']);
-const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+const ESCAPES: Record<string, string> = {
+  '"': '"',
+  '\\': '\\',
+  '/': '/',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+};
 const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?/y;
 
 /**
@@ -173,7 +183,12 @@ export function toPlainJson(value: PyValue): unknown {
   if (value instanceof Map) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of value) {
-      Object.defineProperty(out, String(k), { value: toPlainJson(v), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, typeof k === 'string' ? k : pyStr(k), {
+        value: toPlainJson(v),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   }
