@@ -147,6 +147,21 @@ describe('pnpm release:package', () => {
     expect(built.stderr).toBe('');
     expect(built.status).toBe(0);
     expect(built.stdout).toContain('release verify: OK');
+    // The single-file CLI in the package can verify a release too (no node_modules needed).
+    const bundled = spawnSync(
+      process.execPath,
+      [
+        join(release, 'cavra-runtime.mjs'),
+        'release',
+        'verify',
+        release,
+        '--public-key',
+        join(work, 'trusted.pub.pem'),
+      ],
+      { encoding: 'utf8', cwd: work },
+    );
+    expect(bundled.stderr).toBe('');
+    expect(bundled.status).toBe(0);
   });
 
   it('passes sha256sum -c checksums.txt', () => {
