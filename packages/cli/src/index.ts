@@ -1,5 +1,5 @@
 export { parseArgs, type FlagSpec, type ParsedArgs } from './args.js';
-export { DECIDE_FLAGS, MAX_REQUEST_BYTES, decideCommand, loadCompiledPolicyFile } from './commands/decide.js';
+export { DECIDE_FLAGS, MAX_REQUEST_BYTES, decideCommand } from './commands/decide.js';
 export { createDecisionEngine, parseActionRequest, type DecisionEngine, type DecisionEngineOptions } from './engine.js';
 export { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, errorPayload, exitCodeFor } from './exit-codes.js';
 export type { CliIo } from './io.js';

@@ -30,3 +30,4 @@ export {
 export { isJsonSchemaType, iterSchemaErrors, type JsonSchema, type RawSchemaError } from './validate/json-schema.js';
 export { listPolicyPacks, type PolicyPackSummary } from './packs/list-packs.js';
 export { PyYamlError, loadPyYaml, type PyYamlErrorParts, type PyYamlMark } from './yaml/index.js';
+export { checkPolicy, loadPolicyJsonFile, loadPolicyYamlFile } from './load/policy-file.js';

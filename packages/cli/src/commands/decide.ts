@@ -1,16 +1,6 @@
 import { createReadStream, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import {
-  CavraError,
-  compiledPolicySchema,
-  parsePyJson,
-  PyJsonSyntaxError,
-  readPythonTextFile,
-  resolvePackSource,
-  toPlainJson,
-  type Issue,
-  type PyValue,
-} from '@cavra/policy-model';
+import { CavraError, loadPolicyJsonFile, resolvePackSource, type PyValue } from '@cavra/policy-model';
 import { decisionJson } from '@cavra/evidence';
 import { readTrustRegistryDocument } from '@cavra/registry';
 import { booleanFlag, parseArgs, stringFlag } from '../args.js';
@@ -31,42 +21,13 @@ export const DECIDE_FLAGS = {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Load a compiled policy file (`--policy`): JSON, validated against the policy schema. */
-export function loadCompiledPolicyFile(path: string): PyValue {
-  let text: string;
-  try {
-    text = readPythonTextFile(path);
-  } catch (error) {
-    if (error instanceof CavraError) throw error;
-    throw new CavraError('policy_unreadable', `cannot read policy file ${path}: ${(error as Error).message}`);
-  }
-  let policy: PyValue;
-  try {
-    policy = parsePyJson(text);
-  } catch (error) {
-    if (error instanceof PyJsonSyntaxError) {
-      throw new CavraError('policy_invalid', `policy file ${path} is not valid JSON: ${error.message}`);
-    }
-    throw error;
-  }
-  const checked = compiledPolicySchema.safeParse(toPlainJson(policy));
-  if (!checked.success) {
-    const issues: Issue[] = checked.error.issues.map((issue) => ({
-      path: issue.path.map(String).join('.'),
-      message: issue.message,
-    }));
-    throw new CavraError('policy_invalid', `policy file ${path} does not match the policy schema`, { issues });
-  }
-  return policy;
-}
-
 function engineFrom(flags: ReturnType<typeof parseArgs>, io: CliIo): DecisionEngine {
   const policyFile = stringFlag(flags, 'policy');
   const registryFile = stringFlag(flags, 'registry');
   const packs = resolvePackSource({ policyDir: stringFlag(flags, 'policy-dir'), env: io.env, cwd: io.cwd });
   return createDecisionEngine({
     packs,
-    ...(policyFile !== undefined ? { compiledPolicy: loadCompiledPolicyFile(resolve(io.cwd, policyFile)) } : {}),
+    ...(policyFile !== undefined ? { compiledPolicy: loadPolicyJsonFile(resolve(io.cwd, policyFile)) } : {}),
     // A registry file always means registry mode, even when it holds `{}` (as a path does in Python).
     ...(registryFile !== undefined
       ? { registry: withRegistryMode(readTrustRegistryDocument(resolve(io.cwd, registryFile))) }
