@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parsePyJson, pyStr, type PackSource, type PyValue } from '@cavra/policy-model';
 import { adapterRequest, type Outcome } from '../cases.js';
 import { compareOutcomes, outcomeValue } from '../compare.js';
-import { packProfile, reachableRules } from '../generate/profile.js';
+import { REGISTRY_RULES, packProfile, reachableRules } from '../generate/profile.js';
 import type { RecordedCase } from '../oracle/recorded.js';
 import type { TypeScriptSide } from '../typescript-side.js';
 import { compareCompileOutput, safeTypescriptCompile } from './compile-check.js';
@@ -53,7 +53,11 @@ export function runRecorded(options: RecordedRunOptions): RecordedRunResult {
       recordedCompile === undefined
         ? list.find((rc) => rc.case.policy)?.case.policy?.value
         : parsePyJson(recordedCompile);
-    const reachable = policy === undefined ? [] : reachableRules(packProfile(id, policy));
+    // Registry rules are only reachable by recorded cases that carry a registry.
+    const withRegistry = list.some((rc) => rc.case.registry);
+    const reachable = (policy === undefined ? [] : reachableRules(packProfile(id, policy))).filter(
+      (rule) => withRegistry || !(REGISTRY_RULES as readonly string[]).includes(rule),
+    );
     const rules: Record<string, number> = Object.fromEntries(reachable.map((r) => [r, 0]));
     const allowed: Record<string, number> = {};
     let count = 0;
