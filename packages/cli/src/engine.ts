@@ -35,6 +35,9 @@ export interface DecisionEngine {
 
 type PolicyEntry = { ok: true; policy: PreparedPolicy } | { ok: false; error: CavraError };
 
+/** Prepared pack policies per pack source, shared by every engine over that source. */
+const preparedPacks = new WeakMap<PackSource, Map<string, PolicyEntry>>();
+
 function zodIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): Issue[] {
   return issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
 }
@@ -74,9 +77,11 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
   }
   const fallbackLabel = compiled?.metadataId ?? DEFAULT_POLICY_PACK;
 
-  const byLabel = new Map<string, PolicyEntry>();
+  let byLabel = preparedPacks.get(packs);
+  if (!byLabel) preparedPacks.set(packs, (byLabel = new Map()));
+  const cache = byLabel;
   const packPolicy = (label: string): PreparedPolicy => {
-    let entry = byLabel.get(label);
+    let entry = cache.get(label);
     if (!entry) {
       try {
         entry = { ok: true, policy: preparePolicy(loadPackPolicy(packs, label)) };
@@ -84,7 +89,7 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
         if (!(error instanceof CavraError)) throw error;
         entry = { ok: false, error };
       }
-      byLabel.set(label, entry);
+      cache.set(label, entry);
     }
     if (!entry.ok) throw entry.error;
     return entry.policy;

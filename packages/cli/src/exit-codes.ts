@@ -15,6 +15,14 @@ export function exitCodeFor(error: unknown): number {
   return EXIT_FAILURE;
 }
 
+/**
+ * `cavra-runtime policy …` mirrors Python's `cavra policy …`, which exits 1 for every failure
+ * (invalid policy, missing file, pack or YAML errors); only a usage error is 2.
+ */
+export function policyCommandExitCodeFor(error: unknown): number {
+  return error instanceof CavraError && error.code === 'usage' ? EXIT_BAD_INPUT : EXIT_FAILURE;
+}
+
 /** The machine-readable error object printed for a failure: `{"error": {"code", "message", "issues"?}}`. */
 export function errorPayload(error: unknown): { error: { code: ErrorCode; message: string; issues?: unknown } } {
   if (error instanceof CavraError) {

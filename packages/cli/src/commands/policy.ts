@@ -23,7 +23,7 @@ import {
 import { pythonPathString } from '@cavra/evaluator';
 import { booleanFlag, parseArgs, stringFlag, stringsFlag, type FlagSpec, type ParsedArgs } from '../args.js';
 import type { CliIo } from '../io.js';
-import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, errorPayload } from '../exit-codes.js';
+import { EXIT_FAILURE, EXIT_OK, errorPayload, policyCommandExitCodeFor } from '../exit-codes.js';
 
 /** Python's default for `policy compile --policy-pack`. */
 export const DEFAULT_COMPILE_PACK = 'cavra-ai-agent-baseline';
@@ -243,6 +243,6 @@ function runPolicyCommand(argv: readonly string[], io: CliIo): number {
     return run(args, io);
   } catch (error) {
     writeError(io, error);
-    return error instanceof CavraError && error.code === 'usage' ? EXIT_BAD_INPUT : EXIT_FAILURE;
+    return policyCommandExitCodeFor(error);
   }
 }
