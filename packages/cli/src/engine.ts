@@ -1,6 +1,7 @@
 import {
   CavraError,
   actionRequestSchema,
+  isActionRequest,
   bundledPackSource,
   loadPackPolicy,
   type ActionRequest,
@@ -49,6 +50,7 @@ export function parseActionRequest(request: unknown): ActionRequest {
       python: 'TypeError: request must be a JSON object',
     });
   }
+  if (isActionRequest(request)) return request;
   const parsed = actionRequestSchema.safeParse(request);
   if (parsed.success) return parsed.data;
   const missingActionType = !('action_type' in request);

@@ -96,6 +96,7 @@ async function decideSingle(engine: DecisionEngine, input: NodeJS.ReadableStream
 }
 
 const FLUSH_BYTES = 64 * 1024;
+const OUTPUT_BUFFER_BYTES = 256 * 1024;
 
 /**
  * JSON Lines in, one compact JSON line out per input line, in order. A bad line gets
@@ -103,18 +104,37 @@ const FLUSH_BYTES = 64 * 1024;
  * with backpressure, and an over-long line is skipped (not buffered) up to its newline.
  */
 async function decideBatch(engine: DecisionEngine, input: NodeJS.ReadableStream, io: CliIo): Promise<number> {
-  let out = ''; // V8 concatenates strings as ropes: cheaper than an array join here
-  const stdout = io.stdout as NodeJS.WritableStream & { write(chunk: string): boolean };
-  const flush = async (): Promise<void> => {
-    if (out === '') return;
-    const text = out;
-    out = '';
-    if (!stdout.write(text) && typeof stdout.once === 'function') {
-      await new Promise<void>((done) => stdout.once('drain', done));
-    }
-  };
+  // Lines are UTF-8-encoded straight into byte buffers. A full buffer is queued and a fresh one
+  // started (stdout may hold a written buffer until it is flushed, so none is reused).
+  const stdout = io.stdout as NodeJS.WritableStream & { write(chunk: Uint8Array): boolean };
+  let queued: Buffer[] = [];
+  let out = Buffer.allocUnsafe(OUTPUT_BUFFER_BYTES);
+  let used = 0;
+  let queuedBytes = 0;
   const emit = (line: string): void => {
-    out += `${line}\n`;
+    // UTF-8 needs at most 3 bytes per UTF-16 code unit.
+    const room = line.length * 3 + 1;
+    if (used + room > out.length) {
+      if (used > 0) queued.push(out.subarray(0, used));
+      queuedBytes += used;
+      out = Buffer.allocUnsafe(Math.max(OUTPUT_BUFFER_BYTES, room));
+      used = 0;
+    }
+    used += out.write(line, used);
+    out[used++] = 0x0a;
+  };
+  const flush = async (): Promise<void> => {
+    if (used > 0) queued.push(out.subarray(0, used));
+    out = Buffer.allocUnsafe(OUTPUT_BUFFER_BYTES);
+    used = 0;
+    const chunks = queued;
+    queued = [];
+    queuedBytes = 0;
+    for (const chunk of chunks) {
+      if (!stdout.write(chunk) && typeof stdout.once === 'function') {
+        await new Promise<void>((done) => stdout.once('drain', done));
+      }
+    }
   };
   const tooLarge = (): CavraError =>
     new CavraError('request_too_large', `request line is larger than ${MAX_REQUEST_BYTES} bytes`);
@@ -154,7 +174,7 @@ async function decideBatch(engine: DecisionEngine, input: NodeJS.ReadableStream,
         carry = undefined;
       }
     }
-    if (out.length >= FLUSH_BYTES) await flush();
+    if (used + queuedBytes >= FLUSH_BYTES) await flush();
   }
   if (oversize) answerOversize();
   else if (carry && carry.length > 0) answer(carry, 0, carry.length);

@@ -2,6 +2,7 @@ export {
   ACTION_TYPES,
   actionRequestSchema,
   actionTypeSchema,
+  isActionRequest,
   type ActionRequest,
   type ActionType,
 } from './action-request.js';
