@@ -17,9 +17,71 @@ export { pyFloatRepr, pyRepr, pyStr, pyStrRepr } from './python/repr.js';
 export { PyJsonSyntaxError, fromPlainJson, parsePyJson, toPlainJson } from './python/json-parse.js';
 export { compareCodePoints, sortByCodePoint } from './text/code-point-order.js';
 export { PyJsonTypeError, dumpsPyJson, pyJsonString, type PyJsonDumpOptions } from './python/json-dumps.js';
-export * from './schemas/index.js';
-export * from './compile/index.js';
-export * from './packs/index.js';
+export {
+  ACTION_TYPES,
+  actionRequestSchema,
+  actionTypeSchema,
+  isActionRequest,
+  type ActionRequest,
+  type ActionType,
+} from './schemas/action-request.js';
+export {
+  CORRELATION_ID_PATTERN,
+  DECISION_ID_PATTERN,
+  DECISION_KEYS,
+  TIMESTAMP_PATTERN,
+  VOLATILE_DECISION_KEYS,
+  approverGroupSchema,
+  decisionCoreSchema,
+  decisionSchema,
+  decisionValueSchema,
+  severitySchema,
+  type ApproverGroup,
+  type Decision,
+  type DecisionCore,
+  type DecisionValue,
+  type Severity,
+} from './schemas/decision.js';
+export {
+  POLICY_ID_PATTERN,
+  commandRulesSchema,
+  compiledPolicySchema,
+  filesystemRulesSchema,
+  gitRulesSchema,
+  mcpRulesSchema,
+  policyMetadataSchema,
+  policySchema,
+  stringListSchema,
+  type CompiledPolicy,
+  type Policy,
+  type PolicyMetadata,
+} from './schemas/policy.js';
+export { POLICY_JSON_SCHEMA } from './schemas/policy-json-schema.generated.js';
+export {
+  APPROVAL_STATES,
+  TRUST_TIERS,
+  approvalStateSchema,
+  mcpServerRecordSchema,
+  trustRegistryFileSchema,
+  trustTierSchema,
+  type ApprovalState,
+  type McpServerRecord,
+  type TrustRegistryFile,
+  type TrustTier,
+} from './schemas/trust-registry.js';
+export { compilePolicy } from './compile/compile.js';
+export { dedupe, deepCopy, mergeMetadata, mergePolicy, mergeSection } from './compile/merge.js';
+export { normalizePolicy } from './compile/normalize.js';
+export { loadPackDocument, loadPackPolicy } from './packs/load-pack.js';
+export { parsePolicyYaml } from './packs/parse-policy-yaml.js';
+export {
+  bundledPackSource,
+  directoryPackSource,
+  readPythonTextFile,
+  resolvePackSource,
+  type PackSource,
+  type PackSourceOptions,
+} from './packs/pack-source.js';
 export {
   POLICY_SCHEMA,
   formatValidationError,
@@ -27,7 +89,12 @@ export {
   validatePolicy,
   type ValidationError,
 } from './validate/policy.js';
-export { isJsonSchemaType, iterSchemaErrors, type JsonSchema, type RawSchemaError } from './validate/json-schema.js';
+export {
+  isJsonSchemaType,
+  iterSchemaErrors,
+  type JsonSchema,
+  type RawSchemaError,
+} from './validate/json-schema.js';
 export { listPolicyPacks, type PolicyPackSummary } from './packs/list-packs.js';
 export { PyYamlError, loadPyYaml, type PyYamlErrorParts, type PyYamlMark } from './yaml/index.js';
 export { checkPolicy, loadPolicyJsonFile, loadPolicyYamlFile } from './load/policy-file.js';
