@@ -67,6 +67,30 @@ const verify = async (dir: string, publicKeyFile: string): Promise<{ code: numbe
   return { code, out };
 };
 
+/** Entries whose bytes (or presence) differ between two npm tarballs. */
+const tarballDifferences = (a: string, b: string): string[] => {
+  const digests = (tarball: string): Map<string, string> => {
+    const dir = mkdtempSync(join(tmpdir(), 'cavra-tgz-'));
+    try {
+      spawnSync('tar', ['-xzf', tarball, '-C', dir]);
+      const out = spawnSync('sh', ['-c', 'find . -type f -exec sha256sum {} + | sort -k2'], {
+        cwd: dir,
+        encoding: 'utf8',
+      });
+      return new Map(
+        out.stdout
+          .trim()
+          .split('\n')
+          .map((line) => [line.slice(66), line.slice(0, 64)] as const),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  const [x, y] = [digests(a), digests(b)];
+  return [...new Set([...x.keys(), ...y.keys()])].filter((name) => x.get(name) !== y.get(name)).sort();
+};
+
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
 
 beforeAll(() => {
@@ -208,7 +232,14 @@ describe('pnpm release:package', () => {
       readFileSync(join(dir, 'checksums.txt'), 'utf8')
         .split('\n')
         .filter((l) => /\.(tgz|mjs)$/.test(l));
-    expect(sums(ephemeral)).toEqual(sums(release));
+    const differing = sums(ephemeral).filter((line) => !sums(release).includes(line));
+    // On a difference, name the files inside the tarballs that differ, so the cause is visible.
+    const detail = differing
+      .map((line) => line.slice(66))
+      .filter((name) => name.endsWith('.tgz'))
+      .map((name) => `${name}: ${tarballDifferences(join(release, name), join(ephemeral, name)).join(', ')}`);
+    expect(detail).toEqual([]);
+    expect(differing).toEqual([]);
   });
 });
 
