@@ -1,5 +1,14 @@
 import { compareCodePoints } from '../text/code-point-order.js';
-import { PyBytes, PyDate, PyDateTime, pyEquals, pyTypeName, type PyValue } from './value.js';
+import {
+  PyBytes,
+  PyDate,
+  PyDateTime,
+  dateTimeKey,
+  dayNumber,
+  pyEquals,
+  pyTypeName,
+  type PyValue,
+} from './value.js';
 
 /**
  * Python's `TypeError: '<' not supported between instances of ...`. jsonschema's `uniq` relies on
@@ -45,35 +54,11 @@ function numberLess(a: bigint | number, b: bigint | number): boolean {
   return a < BigInt(Math.ceil(y));
 }
 
-/** Days since 0001-01-01 (proleptic Gregorian), valid for Python's years 1..9999 (Date.UTC maps 0..99 to 19xx). */
-function dayNumber(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146_097 + doe;
-}
-
-/** UTC microseconds of an aware datetime; naive datetimes use their wall clock. */
-function dateTimeKey(d: PyDateTime): bigint {
-  const days = BigInt(dayNumber(d.year, d.month, d.day));
-  const seconds = BigInt(d.hour * 3600 + d.minute * 60 + d.second - (d.utcOffsetMinutes ?? 0) * 60);
-  return (days * 86_400n + seconds) * 1_000_000n + BigInt(d.microsecond);
-}
-
 const dateKey = (d: PyDate): number => dayNumber(d.year, d.month, d.day);
 
-/**
- * Python `==` as the rich comparison inside list ordering uses it. Differs from `pyEquals` only
- * where Python compares aware datetimes by instant.
- */
+/** Python `==`, extended to jsonschema's `Unorderable` sentinels. */
 export function pyEq(a: Orderable, b: Orderable): boolean {
   if (a instanceof Unorderable || b instanceof Unorderable) return a === b;
-  if (a instanceof PyDateTime && b instanceof PyDateTime) {
-    if ((a.utcOffsetMinutes === null) !== (b.utcOffsetMinutes === null)) return false;
-    return dateTimeKey(a) === dateTimeKey(b);
-  }
   return pyEquals(a, b);
 }
 

@@ -36,7 +36,8 @@ export class PyBytes {
 
 export type PyList = PyValue[];
 export type PyDict = Map<PyValue, PyValue>;
-export type PyValue = null | boolean | string | bigint | number | PyDate | PyDateTime | PyBytes | PyList | PyDict;
+export type PyValue =
+  null | boolean | string | bigint | number | PyDate | PyDateTime | PyBytes | PyList | PyDict;
 
 export const isPyDict = (value: PyValue | undefined): value is PyDict => value instanceof Map;
 export const isPyList = (value: PyValue | undefined): value is PyList => Array.isArray(value);
@@ -89,21 +90,18 @@ export function pyEquals(a: PyValue, b: PyValue): boolean {
   if (a === null || b === null || typeof a === 'string' || typeof b === 'string') return a === b;
   if (a instanceof PyDate || b instanceof PyDate) {
     return (
-      a instanceof PyDate && b instanceof PyDate && a.year === b.year && a.month === b.month && a.day === b.day
+      a instanceof PyDate &&
+      b instanceof PyDate &&
+      a.year === b.year &&
+      a.month === b.month &&
+      a.day === b.day
     );
   }
   if (a instanceof PyDateTime || b instanceof PyDateTime) {
     if (!(a instanceof PyDateTime && b instanceof PyDateTime)) return false;
-    return (
-      a.year === b.year &&
-      a.month === b.month &&
-      a.day === b.day &&
-      a.hour === b.hour &&
-      a.minute === b.minute &&
-      a.second === b.second &&
-      a.microsecond === b.microsecond &&
-      a.utcOffsetMinutes === b.utcOffsetMinutes
-    );
+    // Aware datetimes are equal when they are the same instant; aware never equals naive.
+    if ((a.utcOffsetMinutes === null) !== (b.utcOffsetMinutes === null)) return false;
+    return dateTimeKey(a) === dateTimeKey(b);
   }
   if (a instanceof PyBytes || b instanceof PyBytes) {
     if (!(a instanceof PyBytes && b instanceof PyBytes) || a.bytes.length !== b.bytes.length) return false;
@@ -119,6 +117,23 @@ export function pyEquals(a: PyValue, b: PyValue): boolean {
     if (!match || !pyEquals(value, match[1])) return false;
   }
   return true;
+}
+
+/** Days since 0001-01-01 (proleptic Gregorian), valid for Python's years 1..9999 (Date.UTC maps 0..99 to 19xx). */
+export function dayNumber(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe;
+}
+
+/** UTC microseconds of an aware datetime; naive datetimes use their wall clock. */
+export function dateTimeKey(d: PyDateTime): bigint {
+  const days = BigInt(dayNumber(d.year, d.month, d.day));
+  const seconds = BigInt(d.hour * 3600 + d.minute * 60 + d.second - (d.utcOffsetMinutes ?? 0) * 60);
+  return (days * 86_400n + seconds) * 1_000_000n + BigInt(d.microsecond);
 }
 
 function numericValue(value: PyValue): bigint | number | undefined {

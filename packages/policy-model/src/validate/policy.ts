@@ -3,7 +3,7 @@ import { pyStr } from '../python/repr.js';
 import { type PyValue } from '../python/value.js';
 import { POLICY_JSON_SCHEMA } from '../schemas/policy-json-schema.generated.js';
 import { iterSchemaErrors, type JsonSchema, type RawSchemaError } from './json-schema.js';
-import { PyOrderTypeError, pyEq, pyLess, pySorted } from '../python/order.js';
+import { PyOrderTypeError, pyLess, pySorted } from '../python/order.js';
 
 /** The policy JSON Schema (draft 2020-12) that `policy validate` and `policy compile` apply. */
 export const POLICY_SCHEMA: JsonSchema = POLICY_JSON_SCHEMA;
@@ -15,17 +15,6 @@ export const POLICY_SCHEMA: JsonSchema = POLICY_JSON_SCHEMA;
 export interface ValidationError {
   readonly path: readonly (string | number)[];
   readonly message: string;
-}
-
-/** Python list `<` over two error paths (element `==` first, then `<`). */
-function pathLess(a: readonly PyValue[], b: readonly PyValue[]): boolean {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a[i] as PyValue;
-    const y = b[i] as PyValue;
-    if (!pyEq(x, y)) return pyLess(x, y);
-  }
-  return a.length < b.length;
 }
 
 /**
@@ -40,7 +29,8 @@ export function validatePolicy(value: PyValue, schema: JsonSchema = POLICY_SCHEM
   let sorted: RawSchemaError[];
   try {
     // CPython's sort, so that a TypeError names its operands in Python's order.
-    sorted = pySorted(errors, (a, b) => pathLess(a.path, b.path));
+    // Python list `<` over the two error paths (element `==` first, then `<`).
+    sorted = pySorted(errors, (a, b) => pyLess([...a.path], [...b.path]));
   } catch (cause) {
     if (!(cause instanceof PyOrderTypeError)) throw cause;
     throw new CavraError('policy_invalid', `cannot order validation errors: ${cause.message}`, {
