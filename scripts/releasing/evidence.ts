@@ -16,7 +16,7 @@ export interface TestEvidence {
   passed?: number;
   failed?: number;
   skipped?: number;
-  test_files?: number;
+  suites?: number;
   note?: string;
 }
 
@@ -61,7 +61,11 @@ export interface ReleaseEvidence {
 }
 
 const fileSha = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
-const rel = (path: string): string => relative(ROOT, path) || path;
+/** Repository-relative when inside the repository, else absolute. */
+const rel = (path: string): string => {
+  const inside = relative(ROOT, path);
+  return inside === '' || inside.startsWith('..') ? path : inside;
+};
 
 /**
  * Reads a vitest JSON report (`vitest run --reporter=json --outputFile.json=FILE`). Absent → "not run":
@@ -96,7 +100,7 @@ export const readTestEvidence = (path: string): TestEvidence => {
     ...(num('numPassedTests') === undefined ? {} : { passed: num('numPassedTests') }),
     failed,
     skipped: (num('numPendingTests') ?? 0) + (num('numTodoTests') ?? 0),
-    ...(num('numTotalTestSuites') === undefined ? {} : { test_files: num('numTotalTestSuites') }),
+    ...(num('numTotalTestSuites') === undefined ? {} : { suites: num('numTotalTestSuites') }),
   };
 };
 
