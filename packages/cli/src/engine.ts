@@ -80,7 +80,7 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
   const fallbackLabel = compiled?.metadataId ?? DEFAULT_POLICY_PACK;
 
   let byLabel = preparedPacks.get(packs);
-  if (!byLabel) preparedPacks.set(packs, (byLabel = new Map()));
+  if (!byLabel) preparedPacks.set(packs, (byLabel = new Map<string, PolicyEntry>()));
   const cache = byLabel;
   const packPolicy = (label: string): PreparedPolicy => {
     let entry = cache.get(label);
