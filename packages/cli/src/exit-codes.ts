@@ -6,6 +6,8 @@ export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 /** Bad input or usage: nothing was decided. */
 export const EXIT_BAD_INPUT = 2;
+/** `release verify`: the release directory failed verification. */
+export const EXIT_VERIFICATION_FAILED = 3;
 
 const FAILURE_CODES: ReadonlySet<ErrorCode> = new Set(['internal', 'compile_failed']);
 
@@ -24,7 +26,9 @@ export function policyCommandExitCodeFor(error: unknown): number {
 }
 
 /** The machine-readable error object printed for a failure: `{"error": {"code", "message", "issues"?}}`. */
-export function errorPayload(error: unknown): { error: { code: ErrorCode; message: string; issues?: unknown } } {
+export function errorPayload(error: unknown): {
+  error: { code: ErrorCode; message: string; issues?: unknown };
+} {
   if (error instanceof CavraError) {
     return {
       error: { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) },

@@ -1,8 +1,26 @@
 export { parseArgs, type FlagSpec, type ParsedArgs } from './args.js';
 export { DECIDE_FLAGS, MAX_REQUEST_BYTES, decideCommand } from './commands/decide.js';
-export { createDecisionEngine, parseActionRequest, type DecisionEngine, type DecisionEngineOptions } from './engine.js';
-export { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, errorPayload, exitCodeFor } from './exit-codes.js';
+export {
+  createDecisionEngine,
+  parseActionRequest,
+  type DecisionEngine,
+  type DecisionEngineOptions,
+} from './engine.js';
+export {
+  EXIT_BAD_INPUT,
+  EXIT_FAILURE,
+  EXIT_OK,
+  EXIT_VERIFICATION_FAILED,
+  errorPayload,
+  exitCodeFor,
+  policyCommandExitCodeFor,
+} from './exit-codes.js';
 export type { CliIo } from './io.js';
 export { main } from './main.js';
 export { CLI_VERSION } from './version.js';
-export { DEFAULT_COMPILE_PACK, POLICY_USAGE, policyCommand, renderCompiledPolicy } from './commands/policy.js';
+export {
+  DEFAULT_COMPILE_PACK,
+  POLICY_USAGE,
+  policyCommand,
+  renderCompiledPolicy,
+} from './commands/policy.js';

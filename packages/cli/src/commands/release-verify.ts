@@ -1,6 +1,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { isSigningError, loadPublicKey, verifyReleaseFiles, type ReleaseReport } from '@cavra/evidence';
+import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, EXIT_VERIFICATION_FAILED } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 
 /**
@@ -10,7 +11,12 @@ import type { CliIo } from '../io.js';
  * - 2: usage error, or the directory / public key cannot be read or is not an Ed25519 SPKI PEM key;
  * - 3: the release failed verification (each problem is printed on stderr).
  */
-export const RELEASE_VERIFY_EXIT = { ok: 0, internal: 1, usage: 2, failed: 3 } as const;
+export const RELEASE_VERIFY_EXIT = {
+  ok: EXIT_OK,
+  internal: EXIT_FAILURE,
+  usage: EXIT_BAD_INPUT,
+  failed: EXIT_VERIFICATION_FAILED,
+} as const;
 
 export const RELEASE_VERIFY_USAGE = `Usage: cavra-runtime release verify DIR --public-key FILE [--json]
 
