@@ -94,7 +94,7 @@ export const analyzeEmbeddedBundle = async (
 };
 
 /**
- * Bundles the built CLI (`packages/cli/dist/bin.js`, the code that is also in the npm tarball)
+ * Bundles the built CLI (`packages/cli/dist/bin.cjs`, the code that is also in the npm tarball)
  * into one ESM file that runs with plain `node`: every import but `node:*` is inlined.
  */
 export const bundleCli = async (

@@ -136,7 +136,7 @@ describe('pnpm release:package', () => {
     const built = spawnSync(
       process.execPath,
       [
-        join(ROOT, 'packages/cli/dist/bin.js'),
+        join(ROOT, 'packages/cli/dist/bin.cjs'),
         'release',
         'verify',
         release,

@@ -103,10 +103,10 @@ describe('requireBuilt', () => {
       mkdirSync(join(root, 'packages', 'demo'), { recursive: true });
       writeFileSync(
         join(root, 'packages', 'demo', 'package.json'),
-        JSON.stringify({ name: '@cavra/demo', version: '1.0.0', bin: { demo: './dist/bin.js' } }),
+        JSON.stringify({ name: '@cavra/demo', version: '1.0.0', bin: { demo: './dist/bin.cjs' } }),
       );
       expect(() => requireBuilt(publicPackages(root))).toThrow(
-        'build output missing (run `pnpm build` first): packages/demo/dist/index.js, packages/demo/dist/index.d.ts, packages/demo/dist/bin.js',
+        'build output missing (run `pnpm build` first): packages/demo/dist/index.js, packages/demo/dist/index.d.ts, packages/demo/dist/bin.cjs',
       );
     } finally {
       rmSync(root, { recursive: true, force: true });

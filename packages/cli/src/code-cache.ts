@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -11,7 +10,8 @@ import { Script } from 'node:vm';
  * through `vm.Script` with V8 code-cache data kept in the user's cache directory, keyed by the
  * bundle's hash and the Node version, written after the first run. V8 itself rejects data that
  * does not fit its version, flags or source, and then simply compiles: the cache can only make
- * start-up faster, never change behaviour. The data cannot ship in the package: V8's output is
+ * start-up faster, never change behaviour (so the key need not be a content hash: size and
+ * modification time tell versions apart). The data cannot ship in the package: V8's output is
  * not reproducible byte for byte, and release artifacts are.
  *
  * `CAVRA_RUNTIME_CACHE_DIR` moves the cache; `CAVRA_RUNTIME_NO_CODE_CACHE=1` turns it off.
@@ -30,8 +30,9 @@ export function runBundleWithCodeCache(path: string): boolean {
   if (!existsSync(path)) return false;
   const source = wrap(readFileSync(path, 'utf8'));
   const directory = codeCacheDirectory();
-  const key = createHash('sha256').update(`${process.version}\0${process.arch}\0`).update(source).digest('hex').slice(0, 32);
-  const cachePath = directory ? join(directory, `${key}.v8cache`) : undefined;
+  const stat = statSync(path);
+  const key = `${process.version}-${process.arch}-${stat.size}-${Math.floor(stat.mtimeMs)}`;
+  const cachePath = directory ? join(directory, `cavra-runtime-${key}.v8cache`) : undefined;
   let cachedData: Buffer | undefined;
   try {
     if (cachePath && existsSync(cachePath)) cachedData = readFileSync(cachePath);

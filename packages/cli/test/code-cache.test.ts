@@ -31,7 +31,7 @@ describe('runBundleWithCodeCache', { timeout: 30_000 }, () => {
     const dir = bundleDir();
     expect(runBundle(dir)).toBe('bundle.cjs object\n');
     const [file] = cacheFiles(dir);
-    expect(file).toMatch(/^[0-9a-f]{32}\.v8cache$/);
+    expect(file).toMatch(/^cavra-runtime-v\d+\.\d+\.\d+-\w+-\d+-\d+\.v8cache$/);
     const first = readFileSync(join(dir, 'cache', file as string));
     expect(runBundle(dir)).toBe('bundle.cjs object\n');
     expect(readFileSync(join(dir, 'cache', file as string)).equals(first)).toBe(true); // accepted, not rewritten
@@ -49,8 +49,8 @@ describe('runBundleWithCodeCache', { timeout: 30_000 }, () => {
   it('keys the cache by the bundle: an edited bundle gets a new entry', () => {
     const dir = bundleDir();
     runBundle(dir);
-    writeFileSync(join(dir, 'bundle.cjs'), "console.log('edited');");
-    expect(runBundle(dir)).toBe('edited\n');
+    writeFileSync(join(dir, 'bundle.cjs'), "console.log('edited with a different length');");
+    expect(runBundle(dir)).toBe('edited with a different length\n');
     expect(cacheFiles(dir)).toHaveLength(2);
   });
 

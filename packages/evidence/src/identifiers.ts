@@ -1,10 +1,12 @@
-import { randomFillSync } from 'node:crypto';
-
 /** A source of random bytes; the default draws from the CSPRNG. Tests inject a deterministic one. */
 export type RandomBytes = (size: number) => Uint8Array;
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 const POOL_SIZE = 16 * 1024;
+
+// Web Crypto's CSPRNG: the same source as node:crypto's randomFillSync, and cheaper to load
+// (a single decision's start-up pays for it).
+const randomFill = (bytes: Uint8Array): Uint8Array => globalThis.crypto.getRandomValues(bytes);
 
 /**
  * CSPRNG bytes, drawn from a refilled pool so that a decision does not pay for a syscall each
@@ -14,9 +16,9 @@ export function pooledRandomBytes(): RandomBytes {
   const pool = new Uint8Array(POOL_SIZE);
   let offset = POOL_SIZE;
   return (size) => {
-    if (size > POOL_SIZE) return randomFillSync(new Uint8Array(size));
+    if (size > POOL_SIZE) return randomFill(new Uint8Array(size));
     if (offset + size > POOL_SIZE) {
-      randomFillSync(pool);
+      randomFill(pool);
       offset = 0;
     }
     const bytes = pool.subarray(offset, offset + size);
