@@ -5,7 +5,7 @@ import { decisionJson } from '@cavra/evidence';
 import { readTrustRegistryDocument } from '@cavra/registry';
 import { booleanFlag, parseArgs, stringFlag } from '../args.js';
 import { createDecisionEngine, type DecisionEngine } from '../engine.js';
-import { EXIT_OK, errorPayload } from '../exit-codes.js';
+import { EXIT_FAILURE, EXIT_OK, errorPayload } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 
 /** A request (one JSON document, or one batch line) may be at most 1 MiB. */
@@ -66,7 +66,7 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk);
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     size += buffer.length;
     if (size > MAX_REQUEST_BYTES) {
       throw new CavraError('request_too_large', `request is larger than ${MAX_REQUEST_BYTES} bytes`);
@@ -83,12 +83,19 @@ function openInput(flags: ReturnType<typeof parseArgs>, io: CliIo): NodeJS.Reada
   try {
     if (!statSync(path).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
   } catch (error) {
-    throw new CavraError('input_unreadable', `cannot read input ${input}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new CavraError(
+      'input_unreadable',
+      `cannot read input ${input}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
   }
   return createReadStream(path);
 }
 
-async function decideSingle(engine: DecisionEngine, input: NodeJS.ReadableStream, io: CliIo): Promise<number> {
+async function decideSingle(
+  engine: DecisionEngine,
+  input: NodeJS.ReadableStream,
+  io: CliIo,
+): Promise<number> {
   const bytes = await readAll(input);
   const decision = engine.decide(parseRequestText(decodeUtf8(bytes, 0, bytes.length)));
   io.stdout.write(`${JSON.stringify(decision, null, 2)}\n`);
@@ -100,10 +107,10 @@ const OUTPUT_BUFFER_BYTES = 256 * 1024;
 
 /**
  * JSON Lines in, one compact JSON line out per input line, in order. A bad line gets
- * `{"error": {...}}` in its place. Streams: input is consumed chunk by chunk, output is flushed
+ * `{"error": {...}}` in its place; exit 0, or 1 when a line met an internal fault. Streams: input is consumed chunk by chunk, output is flushed
  * with backpressure, and an over-long line is skipped (not buffered) up to its newline.
  */
-async function decideBatch(engine: DecisionEngine, input: NodeJS.ReadableStream, io: CliIo): Promise<number> {
+export async function decideBatch(engine: DecisionEngine, input: NodeJS.ReadableStream, io: CliIo): Promise<number> {
   // Lines are UTF-8-encoded straight into byte buffers. A full buffer is queued and a fresh one
   // started (stdout may hold a written buffer until it is flushed, so none is reused).
   const stdout = io.stdout as NodeJS.WritableStream & { write(chunk: Uint8Array): boolean };
@@ -138,14 +145,20 @@ async function decideBatch(engine: DecisionEngine, input: NodeJS.ReadableStream,
   };
   const tooLarge = (): CavraError =>
     new CavraError('request_too_large', `request line is larger than ${MAX_REQUEST_BYTES} bytes`);
+  let internalFaults = 0;
   const answer = (bytes: Buffer, start: number, end: number): void => {
     try {
       if (end - start > MAX_REQUEST_BYTES) throw tooLarge();
       const text = decodeUtf8(bytes, start, end);
-      if (text.trim() === '') throw new CavraError('invalid_request', 'empty request line', { python: 'ValueError: empty request line' });
+      if (text.trim() === '') {
+        throw new CavraError('invalid_request', 'empty request line', {
+          python: 'ValueError: empty request line',
+        });
+      }
       emit(decisionJson(engine.decide(parseRequestText(text))));
     } catch (error) {
-      if (!(error instanceof CavraError)) throw error;
+      // Even a fault of ours answers its own line (code "internal") and the run goes on.
+      if (!(error instanceof CavraError)) internalFaults++;
       emit(JSON.stringify(errorPayload(error)));
     }
   };
@@ -154,7 +167,7 @@ async function decideBatch(engine: DecisionEngine, input: NodeJS.ReadableStream,
   let oversize = false; // the unfinished line is already over the limit: drop its bytes
   const answerOversize = (): void => emit(JSON.stringify(errorPayload(tooLarge())));
   for await (const chunk of input) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk);
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     let start = 0;
     for (let newline = buffer.indexOf(10, start); newline !== -1; newline = buffer.indexOf(10, start)) {
       if (oversize) answerOversize();
@@ -179,7 +192,7 @@ async function decideBatch(engine: DecisionEngine, input: NodeJS.ReadableStream,
   if (oversize) answerOversize();
   else if (carry && carry.length > 0) answer(carry, 0, carry.length);
   await flush();
-  return EXIT_OK;
+  return internalFaults > 0 ? EXIT_FAILURE : EXIT_OK;
 }
 
 /** `cavra-runtime [--batch] [--input FILE] [--policy FILE | --policy-dir DIR] [--registry FILE]`. */

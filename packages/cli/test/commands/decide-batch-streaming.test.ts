@@ -1,5 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { decideBatch } from '../../src/commands/decide.js';
+import { createDecisionEngine, type DecisionEngine } from '../../src/engine.js';
 import { main } from '../../src/main.js';
 
 function harness() {
@@ -45,5 +47,28 @@ describe('--batch streams', () => {
     stdin.end();
     expect(await done).toBe(0);
     expect(lines.map((line) => (JSON.parse(line) as { target: string }).target)).toEqual(['é😀/.env', 'origin/main']);
+  });
+});
+
+describe('--batch faults', () => {
+  it('answers a line that meets an internal fault with an internal error, goes on, and exits 1', async () => {
+    const { stdin, lines, io } = harness();
+    const real = createDecisionEngine();
+    // A test double around the real engine: fails like a bug would, on one request only.
+    const faultyEngineDouble: DecisionEngine = {
+      decideCore: (request) => real.decideCore(request),
+      decide: (request) => {
+        if ((request as { target?: string }).target === 'boom') throw new TypeError('simulated bug');
+        return real.decide(request);
+      },
+    };
+    const done = decideBatch(faultyEngineDouble, stdin, io);
+    stdin.end(['{"action_type": "read_file", "target": "boom"}', '{"action_type": "read_file", "target": ".env"}', ''].join('\n'));
+    expect(await done).toBe(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(lines.map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual([
+      { error: { code: 'internal', message: 'TypeError: simulated bug' } },
+      expect.objectContaining({ decision: 'block', target: '.env' }),
+    ]);
   });
 });
