@@ -26,8 +26,8 @@ Exit status:
   0  a decision was printed (batch: every line was answered, errors in place)
   1  internal fault (batch: a line met one, and was answered with code "internal");
      policy commands: any failure, as in Python
-  3  release verify: the release directory failed verification
   2  bad input or usage: not JSON, not an object, missing or non-string fields, request over 1 MiB,
      unknown pack, unreadable or invalid policy or registry file, unknown option
+  3  release verify: the release directory failed verification
 Errors are printed to stderr as {"error": {"code", "message", "issues"?}}.
 `;
