@@ -4,6 +4,7 @@ import {
   isActionRequest,
   bundledPackSource,
   loadPackPolicy,
+  pyTruthy,
   type ActionRequest,
   type Decision,
   type DecisionCore,
@@ -11,10 +12,15 @@ import {
   type PyValue,
   type Issue,
 } from '@cavra/policy-model';
-import { DEFAULT_POLICY_PACK, evaluate, policyLabel, preparePolicy, type PreparedPolicy } from '@cavra/evaluator';
+import {
+  DEFAULT_POLICY_PACK,
+  evaluate,
+  policyLabel,
+  preparePolicy,
+  type PreparedPolicy,
+} from '@cavra/evaluator';
 import { buildTrustRegistry, type TrustRegistry } from '@cavra/registry';
 import { createDecisionEnveloper, type EnvelopeOptions } from '@cavra/evidence';
-import { pyTruthy } from '@cavra/policy-model';
 
 export interface DecisionEngineOptions {
   /** Where packs are resolved by id (the pack route). Default: the bundled packs. */
@@ -54,27 +60,35 @@ export function parseActionRequest(request: unknown): ActionRequest {
   const parsed = actionRequestSchema.safeParse(request);
   if (parsed.success) return parsed.data;
   const missingActionType = !('action_type' in request);
-  throw new CavraError('invalid_request', missingActionType ? "'action_type' is required" : 'request fields must be strings', {
-    issues: zodIssues(parsed.error.issues),
-    ...(missingActionType ? { python: "KeyError: 'action_type'" } : {}),
-  });
+  throw new CavraError(
+    'invalid_request',
+    missingActionType ? "'action_type' is required" : 'request fields must be strings',
+    {
+      issues: zodIssues(parsed.error.issues),
+      ...(missingActionType ? { python: "KeyError: 'action_type'" } : {}),
+    },
+  );
 }
 
 /**
  * Python's `RuntimeGuard`, driven the way the reference harness drives it: one request in, one
- * decision out. Policies are loaded and prepared once per label (a pack is re-read by Python on
- * every guard; within one engine the files are assumed not to change).
+ * decision out. Pack policies are loaded and prepared once per pack source and label, and shared
+ * by the engines over that source (Python re-reads a pack for every guard; here pack files are
+ * assumed not to change while the process runs).
  */
 export function createDecisionEngine(options: DecisionEngineOptions = {}): DecisionEngine {
   const packs = options.packs ?? bundledPackSource;
   const registry: TrustRegistry | undefined =
-    options.registry !== undefined && pyTruthy(options.registry) ? buildTrustRegistry(options.registry) : undefined;
+    options.registry !== undefined && pyTruthy(options.registry)
+      ? buildTrustRegistry(options.registry)
+      : undefined;
   const envelope = createDecisionEnveloper(options.envelope);
 
   let compiled: PreparedPolicy | undefined;
   if (options.compiledPolicy !== undefined) {
     const policy = options.compiledPolicy;
-    if (!(policy instanceof Map)) throw new CavraError('policy_invalid', 'a compiled policy must be a JSON object');
+    if (!(policy instanceof Map))
+      throw new CavraError('policy_invalid', 'a compiled policy must be a JSON object');
     compiled = preparePolicy(policy);
   }
   const fallbackLabel = compiled?.metadataId ?? DEFAULT_POLICY_PACK;
