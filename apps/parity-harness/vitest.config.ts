@@ -1,8 +1,8 @@
 import { defineProject } from 'vitest/config';
-import { sourceAliases } from '../../vitest.shared.js';
+import { fastCheckSetup, sourceAliases } from '../../vitest.shared.js';
 
 // eslint-disable-next-line no-restricted-syntax -- vitest loads the config's default export
 export default defineProject({
   resolve: { alias: sourceAliases },
-  test: { name: '@cavra/parity-harness', include: ['test/**/*.test.ts'], testTimeout: 30_000 },
+  test: { setupFiles: [fastCheckSetup], name: '@cavra/parity-harness', include: ['test/**/*.test.ts'], testTimeout: 30_000 },
 });

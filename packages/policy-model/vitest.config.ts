@@ -1,7 +1,7 @@
 import { defineProject } from 'vitest/config';
-import { sourceAliases } from '../../vitest.shared.js';
+import { fastCheckSetup, sourceAliases } from '../../vitest.shared.js';
 
 export default defineProject({
   resolve: { alias: sourceAliases },
-  test: { name: '@cavra/policy-model', include: ['test/**/*.test.ts'] },
+  test: { setupFiles: [fastCheckSetup], name: '@cavra/policy-model', include: ['test/**/*.test.ts'] },
 });

@@ -14,9 +14,6 @@ import {
   type PyValue,
 } from '../../src/index.js';
 
-const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : Math.floor(Math.random() * 2 ** 31);
-fc.configureGlobal({ seed });
-console.log(`fast-check seed ${seed} (reproduce with FC_SEED=${seed})`);
 
 // Python `repr` distinguishes 1 / 1.0 / True / '1' and shows key order: a strict structural fingerprint.
 const same = (a: PyValue, b: PyValue): void => expect(pyRepr(a)).toBe(pyRepr(b));

@@ -3,9 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { PyDate, PyDateTime, PyJsonTypeError, compareCodePoints, dumpsPyJson } from '../../src/index.js';
 import { PyOrderTypeError, pyLess, pySorted } from '../../src/python/order.js';
 
-const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : Math.floor(Math.random() * 2 ** 31);
-fc.configureGlobal({ seed });
-console.log(`fast-check seed ${seed} (reproduce with FC_SEED=${seed})`);
 
 describe('pyLess / pySorted (CPython list.sort)', () => {
   it('raises where Python raises', () => {
