@@ -28,7 +28,7 @@ import {
   sha256Hex,
   signReleaseFiles,
   verifyReleaseFiles,
-} from '../packages/evidence/src/signing/index.js';
+} from '../packages/evidence/src/index.js';
 import { analyzeEmbeddedBundle, bundleCli, esbuildVersion } from './releasing/bundle.js';
 import {
   ciContext,

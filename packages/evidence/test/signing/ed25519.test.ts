@@ -13,7 +13,7 @@ import {
   sha256Hex,
   signDetached,
   verifyDetached,
-} from '../../src/signing/index.js';
+} from '../../src/index.js';
 
 const bytes = Buffer.from('cavra release artifact\n', 'utf8');
 

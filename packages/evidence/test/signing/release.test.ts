@@ -10,7 +10,7 @@ import {
   signReleaseFiles,
   verifyReleaseFiles,
   type ReleaseProblemCode,
-} from '../../src/signing/index.js';
+} from '../../src/index.js';
 
 const { privateKey, publicKey } = generateSigningKeyPair();
 const utf8 = (text: string): Buffer => Buffer.from(text, 'utf8');
