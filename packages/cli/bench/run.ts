@@ -15,41 +15,24 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import {
   DEFAULT_POLICY_PACK,
   compilePattern,
   evaluate,
   preparePolicy,
   type EvaluationContext,
+  type PreparedPolicy,
 } from '@cavra/evaluator';
-import {
-  bundledPackSource,
-  loadPackPolicy,
-  parsePyJson,
-  type ActionRequest,
-  type PyValue,
-} from '@cavra/policy-model';
-import { buildTrustRegistry } from '@cavra/registry';
+import { bundledPackSource, loadPackPolicy, type PyDict } from '@cavra/policy-model';
+import { buildTrustRegistry, type TrustRegistry } from '@cavra/registry';
 import { createDecisionEngine, parseActionRequest, type DecisionEngine } from '../src/index.js';
+import { readCorpus, readOracleJson } from '../test/support/corpus-data.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const ORACLE = `${ROOT}fixtures/oracle/`;
 const BIN = `${ROOT}packages/cli/dist/bin.cjs`;
 const quick = process.argv.includes('--quick');
 
-interface CorpusCase {
-  request: Record<string, unknown>;
-  policy_file?: string;
-  registry?: string;
-}
-
-const corpus = gunzipSync(readFileSync(`${ORACLE}corpus/decisions.jsonl.gz`))
-  .toString('utf8')
-  .split('\n')
-  .filter(Boolean)
-  .map((line) => JSON.parse(line) as CorpusCase);
-const oracleJson = (path: string): PyValue => parsePyJson(readFileSync(`${ORACLE}${path}`, 'utf8'));
+const corpus = readCorpus();
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -69,45 +52,35 @@ function throughput(items: number, seconds: number, round: () => void): number {
 }
 
 // --- in-process --------------------------------------------------------------------------------
+// One context per route (compiled policy or pack label) and registry, built once.
+const once = <T>(cache: Map<string, T>, key: string, make: () => T): T => {
+  let value = cache.get(key);
+  if (value === undefined) cache.set(key, (value = make()));
+  return value;
+};
+const prepared = new Map<string, PreparedPolicy>();
+const registries = new Map<string, TrustRegistry>();
 const contexts = new Map<string, EvaluationContext>();
-const packContexts = new Map<string, EvaluationContext>();
-const typed: { request: ActionRequest; context: EvaluationContext }[] = [];
-for (const c of corpus) {
+const typed = corpus.map((c) => {
   const request = parseActionRequest(c.request);
-  let context: EvaluationContext | undefined;
-  if (c.policy_file || c.registry) {
-    const key = `${c.policy_file}|${c.registry}`;
-    context = contexts.get(key);
-    if (!context) {
-      const policy = c.policy_file
-        ? preparePolicy(oracleJson(c.policy_file) as Map<PyValue, PyValue>)
-        : undefined;
-      const label = request.policy_pack || DEFAULT_POLICY_PACK;
-      context = {
-        policy: policy ?? preparePolicy(loadPackPolicy(bundledPackSource, label)),
-        fallbackLabel: policy?.metadataId ?? DEFAULT_POLICY_PACK,
-        registry: c.registry ? buildTrustRegistry(oracleJson(c.registry)) : undefined,
-      };
-      contexts.set(key, context);
-    }
-  } else {
-    const label = request.policy_pack || DEFAULT_POLICY_PACK;
-    context = packContexts.get(label);
-    if (!context) {
-      context = {
-        policy: preparePolicy(loadPackPolicy(bundledPackSource, label)),
-        fallbackLabel: DEFAULT_POLICY_PACK,
-      };
-      packContexts.set(label, context);
-    }
-  }
-  // Registry cases of the corpus use the pack route plus a registry: keep the per-request pack.
-  if (c.registry && !c.policy_file) {
-    const label = request.policy_pack || DEFAULT_POLICY_PACK;
-    context = { ...context, policy: preparePolicy(loadPackPolicy(bundledPackSource, label)) };
-  }
-  typed.push({ request, context });
-}
+  const label = request.policy_pack || DEFAULT_POLICY_PACK;
+  const route = c.policy_file ?? `pack:${label}`;
+  const context = once(contexts, `${route}|${c.registry ?? '-'}`, () => {
+    const policy = once(prepared, route, () =>
+      preparePolicy(
+        c.policy_file ? (readOracleJson(c.policy_file) as PyDict) : loadPackPolicy(bundledPackSource, label),
+      ),
+    );
+    return {
+      policy,
+      fallbackLabel: (c.policy_file && policy.metadataId) || DEFAULT_POLICY_PACK,
+      registry: c.registry
+        ? once(registries, c.registry, () => buildTrustRegistry(readOracleJson(c.registry as string)))
+        : undefined,
+    };
+  });
+  return { request, context };
+});
 
 const seconds = quick ? 0.5 : 3;
 const pureRate = throughput(typed.length, seconds, () => {
@@ -120,8 +93,8 @@ const full = corpus.map((c) => {
   let engine = engines.get(key);
   if (!engine) {
     engine = createDecisionEngine({
-      ...(c.policy_file ? { compiledPolicy: oracleJson(c.policy_file) } : {}),
-      ...(c.registry ? { registry: oracleJson(c.registry) } : {}),
+      ...(c.policy_file ? { compiledPolicy: readOracleJson(c.policy_file) } : {}),
+      ...(c.registry ? { registry: readOracleJson(c.registry) } : {}),
     });
     engines.set(key, engine);
   }

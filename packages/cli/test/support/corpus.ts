@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import { expect } from 'vitest';
 import {
   CORRELATION_ID_PATTERN,
@@ -8,38 +5,15 @@ import {
   DECISION_KEYS,
   TIMESTAMP_PATTERN,
   VOLATILE_DECISION_KEYS,
-  parsePyJson,
-  type PyValue,
 } from '@cavra/policy-model';
 
-export const ORACLE_DIR = fileURLToPath(new URL('../../../../fixtures/oracle/', import.meta.url));
-
-export interface CorpusCase {
-  id: string;
-  family: string;
-  request: Record<string, unknown>;
-  policy_file?: string;
-  registry?: string;
-  expected: Record<string, unknown>;
-}
-
-/** The recorded Python decisions (fixtures/oracle/corpus/decisions.jsonl.gz). */
-export function readCorpus(): CorpusCase[] {
-  const text = gunzipSync(readFileSync(`${ORACLE_DIR}corpus/decisions.jsonl.gz`)).toString('utf8');
-  return text
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as CorpusCase);
-}
-
-export const readOracleJson = (relativePath: string): PyValue =>
-  parsePyJson(readFileSync(`${ORACLE_DIR}${relativePath}`, 'utf8'));
-
-/** The key under which cases share a policy source and registry (one engine / one CLI process each). */
-export const routeKey = (c: CorpusCase): string => `${c.policy_file ?? '-'}|${c.registry ?? '-'}`;
+export { ORACLE_DIR, readCorpus, readOracleJson, routeKey, type CorpusCase } from './corpus-data.js';
 
 /** A decision's fields that differ from the recorded Python decision, plus format problems. */
-export function decisionProblems(decision: Record<string, unknown>, expected: Record<string, unknown>): string[] {
+export function decisionProblems(
+  decision: Record<string, unknown>,
+  expected: Record<string, unknown>,
+): string[] {
   const problems: string[] = [];
   const keys = Object.keys(decision);
   if (keys.join(',') !== DECISION_KEYS.join(',')) problems.push(`key order: ${keys.join(',')}`);
@@ -48,12 +22,15 @@ export function decisionProblems(decision: Record<string, unknown>, expected: Re
       problems.push(`${key}: ${JSON.stringify(decision[key])} != ${JSON.stringify(value)}`);
     }
   }
-  const deterministic = DECISION_KEYS.filter((key) => !(VOLATILE_DECISION_KEYS as readonly string[]).includes(key));
+  const deterministic = DECISION_KEYS.filter(
+    (key) => !(VOLATILE_DECISION_KEYS as readonly string[]).includes(key),
+  );
   for (const key of deterministic) if (!(key in expected)) problems.push(`expected lacks ${key}`);
   const decisionId = String(decision.decision_id);
   if (!DECISION_ID_PATTERN.test(decisionId)) problems.push(`decision_id format: ${decisionId}`);
   if (!CORRELATION_ID_PATTERN.test(String(decision.correlation_id))) problems.push('correlation_id format');
-  if (!TIMESTAMP_PATTERN.test(String(decision.timestamp))) problems.push(`timestamp format: ${String(decision.timestamp)}`);
+  if (!TIMESTAMP_PATTERN.test(String(decision.timestamp)))
+    problems.push(`timestamp format: ${String(decision.timestamp)}`);
   const refs = decision.evidence_refs;
   const expectedRef = `evidence://${String(decision.session_id)}/${decisionId}`;
   if (!Array.isArray(refs) || refs.length !== 1 || refs[0] !== expectedRef) problems.push('evidence_refs');
