@@ -20,5 +20,6 @@ export const sourceAliases = {
   '@cavra/evaluator': pkg('evaluator'),
   '@cavra/registry': pkg('registry'),
   '@cavra/evidence': pkg('evidence'),
+  '@cavra/engine': pkg('engine'),
   '@cavra/cli': pkg('cli'),
 };

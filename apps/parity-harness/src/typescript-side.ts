@@ -1,4 +1,4 @@
-import { createDecisionEngine } from '@cavra/cli';
+import { createDecisionEngine } from '@cavra/engine';
 import {
   dumpsPyJson,
   fromPlainJson,

@@ -25,7 +25,7 @@ import {
 } from '@cavra/evaluator';
 import { bundledPackSource, loadPackPolicy, type PyDict } from '@cavra/policy-model';
 import { buildTrustRegistry, type TrustRegistry } from '@cavra/registry';
-import { createDecisionEngine, parseActionRequest, type DecisionEngine } from '../src/index.js';
+import { createDecisionEngine, parseActionRequest, type DecisionEngine } from '@cavra/engine';
 import { readCorpus, readOracleJson } from '../test/support/corpus-data.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));

@@ -1,12 +1,6 @@
 export { parseArgs, type FlagSpec, type ParsedArgs } from './args.js';
 export { DECIDE_FLAGS, MAX_REQUEST_BYTES, decideCommand } from './commands/decide.js';
 export {
-  createDecisionEngine,
-  parseActionRequest,
-  type DecisionEngine,
-  type DecisionEngineOptions,
-} from './engine.js';
-export {
   EXIT_BAD_INPUT,
   EXIT_FAILURE,
   EXIT_OK,

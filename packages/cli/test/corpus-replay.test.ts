@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDecisionEngine, type DecisionEngine } from '../src/engine.js';
+import { createDecisionEngine, type DecisionEngine } from '@cavra/engine';
 import { decisionProblems, expectNoMismatches, readCorpus, readOracleJson, routeKey, type CorpusCase } from './support/corpus.js';
 
 const CORPUS_SIZE = 61_468;

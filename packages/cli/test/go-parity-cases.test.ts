@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createDecisionEngine } from '../src/engine.js';
+import { createDecisionEngine } from '@cavra/engine';
 import { ORACLE_DIR, readOracleJson } from './support/corpus.js';
 
 interface GoParityCase {

@@ -4,7 +4,7 @@ import { CavraError, loadPolicyJsonFile, resolvePackSource, type PyValue } from 
 import { decisionJson } from '@cavra/evidence';
 import { readTrustRegistryDocument } from '@cavra/registry';
 import { booleanFlag, parseArgs, stringFlag } from '../args.js';
-import { createDecisionEngine, type DecisionEngine } from '../engine.js';
+import { createDecisionEngine, type DecisionEngine } from '@cavra/engine';
 import { EXIT_FAILURE, EXIT_OK, errorPayload } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { decideBatch } from '../../src/commands/decide.js';
-import { createDecisionEngine, type DecisionEngine } from '../../src/engine.js';
+import { createDecisionEngine, type DecisionEngine } from '@cavra/engine';
 import { main } from '../../src/main.js';
 
 function harness() {

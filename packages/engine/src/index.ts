@@ -1,0 +1,6 @@
+export {
+  createDecisionEngine,
+  parseActionRequest,
+  type DecisionEngine,
+  type DecisionEngineOptions,
+} from './engine.js';
