@@ -43,3 +43,4 @@ export {
   type ReleaseProblemCode,
   type ReleaseReport,
 } from './signing/release.js';
+export type { EvidenceEntry, EvidenceSink } from './log/evidence-sink.js';
