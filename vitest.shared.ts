@@ -16,6 +16,7 @@ export const fastCheckSetup = fileURLToPath(new URL('./vitest.fast-check.ts', im
 
 /** Tests run against sources: every `@cavra/*` import resolves to `src/index.ts`, no build needed. */
 export const sourceAliases = {
+  '@cavra/policy-model/node': fileURLToPath(new URL('./packages/policy-model/src/node/index.ts', import.meta.url)),
   '@cavra/policy-model': pkg('policy-model'),
   '@cavra/evaluator': pkg('evaluator'),
   '@cavra/registry': pkg('registry'),
