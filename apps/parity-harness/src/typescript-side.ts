@@ -4,6 +4,7 @@ import {
   fromPlainJson,
   isCavraError,
   isPyDict,
+  pyTruthy,
   toPlainJson,
   type PackSource,
   type PyDict,
@@ -35,10 +36,13 @@ export class TypeScriptSide {
     const key = `${policyKey}\u0000${registryKey}`;
     let engine = this.engines.get(key);
     if (!engine) {
+      // Python's path join for pack ids, and its truthiness for an inline registry (a file is always one).
+      const registry = c.registry && (c.registry.ref !== undefined || pyTruthy(c.registry.value)) ? c.registry : undefined;
       engine = createDecisionEngine({
         packs: this.packs,
+        allowPackPaths: true,
         ...(c.policy ? { compiledPolicy: c.policy.value } : {}),
-        ...(c.registry ? { registry: c.registry.value } : {}),
+        ...(registry ? { registry: registry.value } : {}),
       });
       this.engines.set(key, engine);
     }

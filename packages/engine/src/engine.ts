@@ -4,7 +4,6 @@ import {
   isActionRequest,
   bundledPackSource,
   loadPackPolicy,
-  pyTruthy,
   type ActionRequest,
   type Decision,
   type DecisionCore,
@@ -21,14 +20,33 @@ import {
 } from '@cavra/evaluator';
 import { buildTrustRegistry, type TrustRegistry } from '@cavra/registry';
 import { createDecisionEnveloper, type EnvelopeOptions } from '@cavra/evidence';
+import { BoundedCache } from './bounded-cache.js';
 
 export interface DecisionEngineOptions {
   /** Where packs are resolved by id (the pack route). Default: the bundled packs. */
   packs?: PackSource;
   /** A compiled policy (the `--policy FILE` route), used exactly as stored instead of a pack. */
   compiledPolicy?: PyValue;
-  /** A parsed trust-registry document. Truthy: MCP calls are decided by the registry alone. */
+  /**
+   * A parsed trust-registry document (the `--registry FILE` route). When given, MCP calls are
+   * decided by the registry alone. It must be a JSON object: `null`, `[]`, `false`, `0`, `""`
+   * are refused (`registry_invalid`) instead of silently turning registry mode off; `{}` is
+   * registry mode with no servers (every MCP server is unknown). Python treats a falsy *inline*
+   * registry as "none": callers that model that pass no `registry` at all.
+   */
   registry?: PyValue;
+  /**
+   * Join any `policy_pack` onto the pack root as a path, as Python does (`../x`, `/tmp/x`,
+   * `cavra-hipaa/`). Off by default: only plain names (see `isPlainPackName`) are looked up,
+   * others are refused with `pack_not_found`. Parity checks turn it on.
+   */
+  allowPackPaths?: boolean;
+  /**
+   * Pin the pack: a request without `policy_pack` is decided by this pack (and labelled with
+   * it), a request naming another pack is refused (`pack_not_allowed`). On the pack route the
+   * pinned pack is loaded when the engine is created, so a bad pin fails at once.
+   */
+  pinnedPolicyPack?: string;
   /** Injected randomness and clock for the evidence envelope (tests). */
   envelope?: EnvelopeOptions;
 }
@@ -42,8 +60,40 @@ export interface DecisionEngine {
 
 type PolicyEntry = { ok: true; policy: PreparedPolicy } | { ok: false; error: CavraError };
 
+/**
+ * How many labels (packs, and labels that failed to load) are kept prepared per pack source.
+ * Far above the 16 bundled packs; an evicted label is simply loaded again, with the same result.
+ */
+export const PREPARED_POLICY_CACHE_LIMIT = 256;
+
 /** Prepared pack policies per pack source, shared by every engine over that source. */
-const preparedPacks = new WeakMap<PackSource, Map<string, PolicyEntry>>();
+const preparedPacks = new WeakMap<PackSource, BoundedCache<string, PolicyEntry>>();
+
+const preparedPacksFor = (packs: PackSource): BoundedCache<string, PolicyEntry> => {
+  let cache = preparedPacks.get(packs);
+  if (!cache) preparedPacks.set(packs, (cache = new BoundedCache(PREPARED_POLICY_CACHE_LIMIT)));
+  return cache;
+};
+
+/** How many labels are cached for `packs` now (for tests and diagnostics). */
+export const preparedPolicyCacheSize = (packs: PackSource): number => preparedPacks.get(packs)?.size ?? 0;
+
+/**
+ * A plain pack name: not empty, not `.` or `..`, and without `/`, `\` or NUL, so it can only
+ * name a folder directly under the pack root. Everything else is a path and needs `allowPackPaths`.
+ */
+export function isPlainPackName(id: string): boolean {
+  return id !== '' && id !== '.' && id !== '..' && !/[/\\\0]/.test(id);
+}
+
+const packPathRefused = (id: string): CavraError =>
+  new CavraError(
+    'pack_not_found',
+    `Policy pack '${id}' not found: a pack id must be a plain name (no '/', '\\', NUL, '.' or '..'); paths need --allow-pack-paths.`,
+  );
+
+const packNotAllowed = (id: string, pinned: string): CavraError =>
+  new CavraError('pack_not_allowed', `Policy pack '${id}' is not allowed: this runtime is pinned to '${pinned}'.`);
 
 function zodIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): Issue[] {
   return issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
@@ -78,10 +128,11 @@ export function parseActionRequest(request: unknown): ActionRequest {
  */
 export function createDecisionEngine(options: DecisionEngineOptions = {}): DecisionEngine {
   const packs = options.packs ?? bundledPackSource;
+  // Any document that is given means registry mode: a non-object fails in buildTrustRegistry.
   const registry: TrustRegistry | undefined =
-    options.registry !== undefined && pyTruthy(options.registry)
-      ? buildTrustRegistry(options.registry)
-      : undefined;
+    options.registry !== undefined ? buildTrustRegistry(options.registry) : undefined;
+  const allowPackPaths = options.allowPackPaths === true;
+  const pinned = options.pinnedPolicyPack;
   const envelope = createDecisionEnveloper(options.envelope);
 
   let compiled: PreparedPolicy | undefined;
@@ -91,12 +142,12 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
       throw new CavraError('policy_invalid', 'a compiled policy must be a JSON object');
     compiled = preparePolicy(policy);
   }
-  const fallbackLabel = compiled?.metadataId ?? DEFAULT_POLICY_PACK;
+  const fallbackLabel = pinned ?? compiled?.metadataId ?? DEFAULT_POLICY_PACK;
 
-  let byLabel = preparedPacks.get(packs);
-  if (!byLabel) preparedPacks.set(packs, (byLabel = new Map<string, PolicyEntry>()));
-  const cache = byLabel;
+  const cache = preparedPacksFor(packs);
   const packPolicy = (label: string): PreparedPolicy => {
+    // Checked before the cache: an entry cached by an engine that allows paths must not leak.
+    if (!allowPackPaths && !isPlainPackName(label)) throw packPathRefused(label);
     let entry = cache.get(label);
     if (!entry) {
       try {
@@ -111,9 +162,13 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
     return entry.policy;
   };
 
+  if (pinned !== undefined && compiled === undefined) packPolicy(pinned);
+
   const decideCore = (input: unknown): DecisionCore => {
     const request = parseActionRequest(input);
-    const policy = compiled ?? packPolicy(policyLabel(request, fallbackLabel));
+    const label = policyLabel(request, fallbackLabel);
+    if (pinned !== undefined && label !== pinned) throw packNotAllowed(label, pinned);
+    const policy = compiled ?? packPolicy(label);
     return evaluate(request, { policy, fallbackLabel, registry });
   };
   return { decideCore, decide: (input) => envelope(decideCore(input)) };

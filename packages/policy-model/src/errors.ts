@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'invalid_request',
   'request_too_large',
   'pack_not_found',
+  'pack_not_allowed',
   'pack_invalid',
   'policy_yaml',
   'policy_unreadable',
