@@ -18,6 +18,8 @@ export default defineConfig([
     target: 'node20',
     platform: 'node',
     external: ['./run.js'],
+    // readRegularFile is inlined: the bin must not load the ESM policy-model before the bundle runs.
+    noExternal: ['@cavra/policy-model/node'],
     clean: false,
     sourcemap: true,
   },

@@ -9,9 +9,11 @@ export interface ParsedArgs {
 }
 
 /**
- * A small, strict argument parser. Accepts `--flag value`, `--flag=value` and, for drop-in use
- * in place of the Go runtime CLI (Go's `flag` package), the single-dash forms `-flag value` and
- * `-flag=value`. `--` ends the options. Unknown flags and missing values are usage errors.
+ * THE argument parser of every `cavra-runtime` command. Accepts `--flag value`, `--flag=value`
+ * and, for drop-in use in place of the Go runtime CLI (Go's `flag` package), the single-dash
+ * forms `-flag value` and `-flag=value`. `--` ends the options. Unknown flags, missing values and
+ * empty values (`--policy-dir=`: an empty path would quietly mean the working directory) are
+ * usage errors.
  */
 export function parseArgs(argv: readonly string[], spec: FlagSpec, aliases: Readonly<Record<string, string>> = {}): ParsedArgs {
   const flags = new Map<string, string | boolean | string[]>();
@@ -45,6 +47,7 @@ export function parseArgs(argv: readonly string[], spec: FlagSpec, aliases: Read
       value = next;
       i++;
     }
+    if (value === '') throw new CavraError('usage', `option --${name} needs a non-empty value`);
     if (kind === 'strings') flags.set(name, [...((flags.get(name) as string[] | undefined) ?? []), value]);
     else flags.set(name, value);
   }

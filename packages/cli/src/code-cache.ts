@@ -1,18 +1,29 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { readRegularFile } from '@cavra/policy-model/node';
 
 /**
  * Compiling the CLI's code is a large part of a single decision's wall time, and Node 20 has no
  * compile cache (`module.enableCompileCache` arrived in 22.1). So the bin runs the bundled CLI
- * through `vm.Script` with V8 code-cache data kept in the user's cache directory, keyed by the
- * bundle's hash and the Node version, written after the first run. V8 itself rejects data that
- * does not fit its version, flags or source, and then simply compiles: the cache can only make
- * start-up faster, never change behaviour (so the key need not be a content hash: size and
- * modification time tell versions apart). The data cannot ship in the package: V8's output is
- * not reproducible byte for byte, and release artifacts are.
+ * through `vm.Script` with V8 code-cache data kept in a private cache directory, written after
+ * the first run. The data cannot ship in the package: V8's output is not reproducible byte for
+ * byte, and release artifacts are.
+ *
+ * V8 checks cached data against its version and flags but, for the source, only its LENGTH: data
+ * compiled from another bundle of the same length is accepted and runs that other code. So:
+ * - the file name holds the SHA-256 of the bundle's bytes (plus Node version and arch), never
+ *   size and mtime (npm gives every installed file the same mtime): a different bundle can never
+ *   find another bundle's data;
+ * - the directory must be private: created 0700, and refused (no read, no write) when it is not a
+ *   real directory, is owned by another user, or is group- or world-writable, so nobody else can
+ *   plant data under the right name;
+ * - the file is read with `readRegularFile` (regular files only, bounded): a FIFO or `/dev/zero`
+ *   there cannot hang the start-up.
+ * Hashing the ~250 KB bundle costs about 0.2 ms, far below what the cache saves.
  *
  * `CAVRA_RUNTIME_CACHE_DIR` moves the cache; `CAVRA_RUNTIME_NO_CODE_CACHE=1` turns it off.
  */
@@ -23,22 +34,52 @@ export function codeCacheDirectory(env: NodeJS.ProcessEnv = process.env): string
   return base ? join(base, 'cavra-runtime') : undefined;
 }
 
+/** Cached data larger than this is not V8's (the bundle's own data is well under 1 MiB). */
+export const MAX_CODE_CACHE_BYTES = 32 * 1024 * 1024;
+
+/**
+ * The cache directory, created 0700 if missing, or `undefined` when it cannot be trusted: not a
+ * directory (a symlink included), owned by another user, or writable by group or others.
+ */
+export function privateCacheDirectory(directory: string): string | undefined {
+  try {
+    if (!existsSync(directory)) mkdirSync(directory, { recursive: true, mode: 0o700 });
+    const stat = lstatSync(directory);
+    if (!stat.isDirectory()) return undefined;
+    const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
+    if (uid !== undefined && stat.uid !== uid) return undefined;
+    if ((stat.mode & 0o022) !== 0) return undefined;
+    return directory;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The cache file for a bundle's bytes: its SHA-256, the Node version and the architecture. */
+export function codeCacheFileName(bundle: Buffer): string {
+  const hash = createHash('sha256').update(bundle).digest('hex');
+  return `cavra-runtime-${process.version}-${process.arch}-${hash}.v8cache`;
+}
+
 const wrap = (source: string): string => `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+
+function readCodeCache(path: string): Buffer | undefined {
+  try {
+    return readRegularFile(path, MAX_CODE_CACHE_BYTES);
+  } catch {
+    return undefined; // missing, not a regular file, too large, unreadable: compile without it
+  }
+}
 
 /** Run a CommonJS bundle, with a code cache when one can be kept; returns false when there is no bundle at `path`. */
 export function runBundleWithCodeCache(path: string): boolean {
   if (!existsSync(path)) return false;
-  const source = wrap(readFileSync(path, 'utf8'));
-  const directory = codeCacheDirectory();
-  const stat = statSync(path);
-  const key = `${process.version}-${process.arch}-${stat.size}-${Math.floor(stat.mtimeMs)}`;
-  const cachePath = directory ? join(directory, `cavra-runtime-${key}.v8cache`) : undefined;
-  let cachedData: Buffer | undefined;
-  try {
-    if (cachePath && existsSync(cachePath)) cachedData = readFileSync(cachePath);
-  } catch {
-    cachedData = undefined; // unreadable: compile without it
-  }
+  const bundle = readFileSync(path);
+  const source = wrap(bundle.toString('utf8'));
+  const wanted = codeCacheDirectory();
+  const directory = wanted !== undefined ? privateCacheDirectory(wanted) : undefined;
+  const cachePath = directory !== undefined ? join(directory, codeCacheFileName(bundle)) : undefined;
+  const cachedData = cachePath !== undefined ? readCodeCache(cachePath) : undefined;
   const script = new Script(source, { filename: path, ...(cachedData ? { cachedData } : {}) });
   if (cachePath && (!cachedData || script.cachedDataRejected)) {
     // After the run, so that the functions the run compiled are in the cache too.
@@ -52,9 +93,8 @@ export function runBundleWithCodeCache(path: string): boolean {
 
 function writeCodeCache(path: string, data: Buffer): void {
   try {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     const temporary = `${path}.${process.pid}.tmp`;
-    writeFileSync(temporary, data, { mode: 0o600 });
+    writeFileSync(temporary, data, { mode: 0o600, flag: 'wx' });
     renameSync(temporary, path); // atomic: a concurrent reader sees the old file or the new one
   } catch {
     // A cache that cannot be written only costs start-up time.

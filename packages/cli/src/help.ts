@@ -14,7 +14,14 @@ Decision options:
   --policy FILE       use a compiled policy JSON (validated against the policy schema) instead of a pack;
                       the label is the request's policy_pack, else the file's metadata.id
   --policy-dir DIR    resolve packs by id in DIR (default: $CAVRA_POLICY_DIR, else the bundled packs)
-  --registry FILE     decide MCP tool calls with this trust registry (JSON)
+  --policy-pack ID    pin the pack: requests without policy_pack use ID, a request naming another
+                      pack is refused (pack_not_allowed)
+  --allow-pack-paths  let policy_pack be a path joined onto the pack root, as Python does (parity
+                      checks only); by default a pack id must be a plain name: not empty, not "."
+                      or "..", no "/", "\\" or NUL
+  --registry FILE     decide MCP tool calls with this trust registry: a JSON object ({} = no
+                      servers: every MCP server is unknown); null, [], false, 0, "" are refused
+  Option values must not be empty (--policy-dir= is a usage error).
   Single-dash forms (-input FILE, -policy=FILE) are accepted, as the Go runtime CLI accepted them.
 
 Request: {"action_type": "read_file" | "write_file" | "execute_command" | "git_operation" |
@@ -24,10 +31,11 @@ Unknown action types fail closed: require_approval, rule runtime.default.require
 
 Exit status:
   0  a decision was printed (batch: every line was answered, errors in place)
-  1  internal fault (batch: a line met one, and was answered with code "internal");
-     policy commands: any failure, as in Python
-  2  bad input or usage: not JSON, not an object, missing or non-string fields, request over 1 MiB,
-     unknown pack, unreadable or invalid policy or registry file, unknown option
+  1  internal fault (batch: a line met one, and was answered with code "internal"); stdout could
+     not be written (output_failed, e.g. a full disk); policy commands: any failure, as in Python
+  2  bad input or usage: not JSON, not an object, missing or non-string fields, request over 1 MiB
+     (a trailing newline not counted), unknown or path-like pack, pack not allowed by
+     --policy-pack, unreadable or invalid policy or registry file, unknown option
   3  release verify: the release directory failed verification
-Errors are printed to stderr as {"error": {"code", "message", "issues"?}}.
+Errors are printed to stderr as {"error": {"code", "message", "issues"?, "python"?}}.
 `;

@@ -1,11 +1,16 @@
 import { CavraError } from '@cavra/policy-model';
 import { decideCommand } from './commands/decide.js';
-import { EXIT_OK, errorPayload, exitCodeFor } from './exit-codes.js';
+import { ExitStatus, reportError } from './exit-codes.js';
 import { HELP_TEXT } from './help.js';
 import type { CliIo } from './io.js';
 import { CLI_VERSION } from './version.js';
 
-type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
+/**
+ * A subcommand: gets the arguments after its name, returns its exit status, and throws
+ * `CavraError` for a failure (written by `main` with the one error writer, its status taken
+ * from the exit table under the subcommand's name).
+ */
+export type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
 
 const releaseCommand: Command = async (argv, io) => {
   const [action, ...rest] = argv;
@@ -16,35 +21,41 @@ const releaseCommand: Command = async (argv, io) => {
   return releaseVerifyCommand(rest, io);
 };
 
-/** Subcommands, loaded on demand so that a decision does not pay for their modules. */
+/**
+ * Subcommands, loaded on demand so that a decision does not pay for their modules. Add one line
+ * per command; its exit statuses come from `EXIT_TABLE` (exit-codes.ts) under the same name.
+ */
 const SUBCOMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   policy: async () => (await import('./commands/policy.js')).policyCommand,
   release: () => Promise.resolve(releaseCommand),
 };
+
+/** The name a decision's errors are looked up under in the exit table. */
+export const DECIDE_COMMAND = 'decide';
 
 /**
  * Run `cavra-runtime` with `argv` (without node and script). Returns the exit status; never
  * throws: every failure becomes a JSON error on stderr and its documented exit code.
  */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const [first, ...rest] = argv;
+  const subcommand = first !== undefined && Object.hasOwn(SUBCOMMANDS, first) ? SUBCOMMANDS[first] : undefined;
+  const command = subcommand ? (first as string) : DECIDE_COMMAND;
   try {
-    const [first, ...rest] = argv;
     if (first === '--help' || first === '-h' || first === 'help' || first === '-help') {
       io.stdout.write(HELP_TEXT);
-      return EXIT_OK;
+      return ExitStatus.Ok;
     }
     if (first === '--version' || first === '-version' || first === 'version') {
       io.stdout.write(`cavra-runtime ${CLI_VERSION}\n`);
-      return EXIT_OK;
+      return ExitStatus.Ok;
     }
-    const subcommand = first !== undefined ? SUBCOMMANDS[first] : undefined;
     if (subcommand) return await (await subcommand())(rest, io);
     if (first !== undefined && !first.startsWith('-')) {
       throw new CavraError('usage', `unknown command: ${first} (see --help)`);
     }
     return await decideCommand(argv, io);
   } catch (error) {
-    io.stderr.write(`${JSON.stringify(errorPayload(error))}\n`);
-    return exitCodeFor(error);
+    return reportError(io, command, error);
   }
 }

@@ -23,6 +23,7 @@ export const ERROR_CODES = [
   'registry_unreadable',
   'registry_invalid',
   'compile_failed',
+  'output_failed',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

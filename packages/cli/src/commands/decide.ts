@@ -1,6 +1,6 @@
 import { createReadStream, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CavraError, loadPolicyJsonFile, resolvePackSource, type PyValue } from '@cavra/policy-model';
+import { CavraError, loadPolicyJsonFile, resolvePackSource } from '@cavra/policy-model';
 import { decisionJson } from '@cavra/evidence';
 import { readTrustRegistryDocument } from '@cavra/registry';
 import { booleanFlag, parseArgs, stringFlag } from '../args.js';
@@ -8,7 +8,7 @@ import { createDecisionEngine, type DecisionEngine } from '@cavra/engine';
 import { EXIT_FAILURE, EXIT_OK, errorPayload } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 
-/** A request (one JSON document, or one batch line) may be at most 1 MiB. */
+/** A request (one JSON document, or one batch line) may be at most 1 MiB, a trailing newline not counted. */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
 
 export const DECIDE_FLAGS = {
@@ -17,6 +17,8 @@ export const DECIDE_FLAGS = {
   policy: 'string',
   'policy-dir': 'string',
   registry: 'string',
+  'policy-pack': 'string',
+  'allow-pack-paths': 'boolean',
 } as const;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -24,21 +26,17 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 function engineFrom(flags: ReturnType<typeof parseArgs>, io: CliIo): DecisionEngine {
   const policyFile = stringFlag(flags, 'policy');
   const registryFile = stringFlag(flags, 'registry');
+  const pinnedPolicyPack = stringFlag(flags, 'policy-pack');
   const packs = resolvePackSource({ policyDir: stringFlag(flags, 'policy-dir'), env: io.env, cwd: io.cwd });
   return createDecisionEngine({
     packs,
+    allowPackPaths: booleanFlag(flags, 'allow-pack-paths'),
+    ...(pinnedPolicyPack !== undefined ? { pinnedPolicyPack } : {}),
     ...(policyFile !== undefined ? { compiledPolicy: loadPolicyJsonFile(resolve(io.cwd, policyFile)) } : {}),
-    // A registry file always means registry mode, even when it holds `{}` (as a path does in Python).
-    ...(registryFile !== undefined
-      ? { registry: withRegistryMode(readTrustRegistryDocument(resolve(io.cwd, registryFile))) }
-      : {}),
+    // A registry file always means registry mode (as a path does in Python): the engine refuses a
+    // document that is not an object, and takes `{}` as a registry with no servers.
+    ...(registryFile !== undefined ? { registry: readTrustRegistryDocument(resolve(io.cwd, registryFile)) } : {}),
   });
-}
-
-/** An empty document from a file still selects registry mode: give it an explicit empty server list. */
-function withRegistryMode(document: PyValue): PyValue {
-  if (document instanceof Map && document.size === 0) return new Map([['mcp_servers', []]]);
-  return document;
 }
 
 function parseRequestText(text: string): unknown {
@@ -62,33 +60,51 @@ function decodeUtf8(bytes: Buffer, start: number, end: number): string {
   return text;
 }
 
-async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+const requestTooLarge = (): CavraError =>
+  new CavraError('request_too_large', `request is larger than ${MAX_REQUEST_BYTES} bytes`);
+
+/** Bytes kept of a single request: the limit plus a trailing `\r\n`, which is not counted. */
+const SINGLE_REQUEST_CAP = MAX_REQUEST_BYTES + 2;
+
+/**
+ * One request's bytes, without a trailing `\n` / `\r\n`. Stops reading (and closes the stream)
+ * as soon as the input is known to be over the limit, so `/dev/zero` or an endless FIFO costs at
+ * most the limit in memory and never hangs.
+ */
+async function readSingleRequest(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
     size += buffer.length;
-    if (size > MAX_REQUEST_BYTES) {
-      throw new CavraError('request_too_large', `request is larger than ${MAX_REQUEST_BYTES} bytes`);
-    }
+    // Leaving the loop early destroys the stream: nothing more is read.
+    if (size > SINGLE_REQUEST_CAP) throw requestTooLarge();
     chunks.push(buffer);
   }
-  return Buffer.concat(chunks);
+  let bytes = Buffer.concat(chunks, size);
+  if (bytes.at(-1) === 0x0a) bytes = bytes.subarray(0, bytes.at(-2) === 0x0d ? -2 : -1);
+  if (bytes.length > MAX_REQUEST_BYTES) throw requestTooLarge();
+  return bytes;
 }
 
-function openInput(flags: ReturnType<typeof parseArgs>, io: CliIo): NodeJS.ReadableStream {
+/**
+ * The input stream: stdin, or `--input FILE`. FIFOs and devices are accepted (`<(cmd)`,
+ * `/dev/stdin`); a single request reads at most the cap from them. A directory is refused.
+ */
+function openInput(flags: ReturnType<typeof parseArgs>, io: CliIo, batch: boolean): NodeJS.ReadableStream {
   const input = stringFlag(flags, 'input');
   if (input === undefined || input === '-') return io.stdin;
   const path = resolve(io.cwd, input);
+  let reason: string | undefined;
   try {
-    if (!statSync(path).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
+    if (statSync(path).isDirectory()) reason = 'is a directory';
   } catch (error) {
-    throw new CavraError(
-      'input_unreadable',
-      `cannot read input ${input}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-    );
+    reason = (error as NodeJS.ErrnoException).code ?? String(error);
   }
-  return createReadStream(path);
+  if (reason !== undefined) throw new CavraError('input_unreadable', `cannot read input ${input}: ${reason}`);
+  // `end` is inclusive: one byte past the cap is enough to know a request is too large. (No
+  // `start`: a FIFO cannot be read at a position.)
+  return createReadStream(path, batch ? {} : { end: SINGLE_REQUEST_CAP });
 }
 
 async function decideSingle(
@@ -96,7 +112,7 @@ async function decideSingle(
   input: NodeJS.ReadableStream,
   io: CliIo,
 ): Promise<number> {
-  const bytes = await readAll(input);
+  const bytes = await readSingleRequest(input);
   const decision = engine.decide(parseRequestText(decodeUtf8(bytes, 0, bytes.length)));
   io.stdout.write(`${JSON.stringify(decision, null, 2)}\n`);
   return EXIT_OK;
@@ -195,13 +211,17 @@ export async function decideBatch(engine: DecisionEngine, input: NodeJS.Readable
   return internalFaults > 0 ? EXIT_FAILURE : EXIT_OK;
 }
 
-/** `cavra-runtime [--batch] [--input FILE] [--policy FILE | --policy-dir DIR] [--registry FILE]`. */
+/**
+ * `cavra-runtime [--batch] [--input FILE] [--policy FILE | --policy-dir DIR] [--registry FILE]
+ * [--policy-pack ID] [--allow-pack-paths]`.
+ */
 export async function decideCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const flags = parseArgs(argv, DECIDE_FLAGS);
   if (flags.positionals.length > 0) {
     throw new CavraError('usage', `unexpected argument: ${flags.positionals[0] as string}`);
   }
   const engine = engineFrom(flags, io);
-  const input = openInput(flags, io);
-  return booleanFlag(flags, 'batch') ? decideBatch(engine, input, io) : decideSingle(engine, input, io);
+  const batch = booleanFlag(flags, 'batch');
+  const input = openInput(flags, io, batch);
+  return batch ? decideBatch(engine, input, io) : decideSingle(engine, input, io);
 }

@@ -23,7 +23,7 @@ import {
 import { pythonPathString } from '@cavra/evaluator';
 import { booleanFlag, parseArgs, stringFlag, stringsFlag, type FlagSpec, type ParsedArgs } from '../args.js';
 import type { CliIo } from '../io.js';
-import { EXIT_FAILURE, EXIT_OK, errorPayload, policyCommandExitCodeFor } from '../exit-codes.js';
+import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
 
 /** Python's default for `policy compile --policy-pack`. */
 export const DEFAULT_COMPILE_PACK = 'cavra-ai-agent-baseline';
@@ -208,41 +208,34 @@ const COMMANDS: Record<string, (args: ParsedArgs, io: CliIo) => number> = {
   compile: compileCommand,
 };
 
-function writeError(io: CliIo, error: unknown): void {
-  const payload = errorPayload(error);
-  // The Python exception line, where there is one, lets a parity harness compare failures.
-  const python = error instanceof CavraError ? error.python : undefined;
-  io.stderr.write(`${JSON.stringify(python ? { error: { ...payload.error, python } } : payload)}\n`);
-}
-
 /**
  * `cavra-runtime policy list | validate | compile`: output byte-identical to Python's
  * `python3 -m cavra.cli policy ...` (unrendered Rich text, i.e. an infinitely wide console).
- * Usage errors exit 2; every other failure exits 1, as Python's traceback does.
+ * Failures are thrown as `CavraError`: `main` writes them, and the exit table's `policy` rows make
+ * usage errors exit 2 and every other failure exit 1, as Python's traceback does.
  */
 export function policyCommand(argv: readonly string[], io: CliIo): Promise<number> {
   // Async for the dispatcher's sake; the work itself is synchronous file I/O.
-  return Promise.resolve(runPolicyCommand(argv, io));
+  try {
+    return Promise.resolve(runPolicyCommand(argv, io));
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
 }
 
 function runPolicyCommand(argv: readonly string[], io: CliIo): number {
   const [command, ...rest] = argv;
-  try {
-    if (command === undefined) throw usageError('missing policy command (list, validate or compile)');
-    if (command === '--help' || command === '-h' || command === 'help') {
-      io.stdout.write(POLICY_USAGE);
-      return EXIT_OK;
-    }
-    const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
-    if (!run) throw usageError(`unknown policy command ${JSON.stringify(command)}`);
-    const args = parseArgs(rest, FLAGS[command] ?? {}, { h: 'help' });
-    if (booleanFlag(args, 'help')) {
-      io.stdout.write(POLICY_USAGE);
-      return EXIT_OK;
-    }
-    return run(args, io);
-  } catch (error) {
-    writeError(io, error);
-    return policyCommandExitCodeFor(error);
+  if (command === undefined) throw usageError('missing policy command (list, validate or compile)');
+  if (command === '--help' || command === '-h' || command === 'help') {
+    io.stdout.write(POLICY_USAGE);
+    return EXIT_OK;
   }
+  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!run) throw usageError(`unknown policy command ${JSON.stringify(command)}`);
+  const args = parseArgs(rest, FLAGS[command] ?? {}, { h: 'help' });
+  if (booleanFlag(args, 'help')) {
+    io.stdout.write(POLICY_USAGE);
+    return EXIT_OK;
+  }
+  return run(args, io);
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { policyCommand } from '../../src/commands/policy.js';
+import { main } from '../../src/main.js';
 import type { CliIo } from '../../src/io.js';
 import { runCli } from '../support/run-cli.js';
 
@@ -30,7 +30,7 @@ async function run(
     env: options.env ?? {},
     cwd: options.cwd ?? REPO,
   };
-  const code = await policyCommand(argv, io);
+  const code = await main(['policy', ...argv], io);
   return { code, stdout, stderr };
 }
 
