@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ORACLE_DIR } from './support/corpus.js';
-import { runCli } from './support/run-cli.js';
+import { runMain } from './support/memory-io.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cavra-bad-input-'));
 const file = (name: string, text: string): string => {
@@ -17,8 +17,13 @@ interface ErrorLine {
 }
 
 /** Every bad input fails closed: exit 2, one JSON error object on stderr, nothing on stdout, no stack trace. */
-async function expectRejected(args: string[], input: string, code: string): Promise<ErrorLine> {
-  const result = await runCli(args, input);
+async function expectRejected(
+  args: string[],
+  input: string | Buffer | NodeJS.ReadableStream,
+  code: string,
+  options: { env?: Record<string, string | undefined>; cwd?: string } = {},
+): Promise<ErrorLine> {
+  const result = await runMain(args, input, options);
   expect(result.stdout).toBe('');
   expect(result.code).toBe(2);
   expect(result.stderr).not.toMatch(/\n\s+at /);
@@ -29,7 +34,7 @@ async function expectRejected(args: string[], input: string, code: string): Prom
   return parsed;
 }
 
-describe('bad input fails closed with a clear error and exit 2', { timeout: 60_000, concurrent: true }, () => {
+describe('bad input fails closed with a clear error and exit 2 (in-process)', () => {
   it.each([
     ['not JSON', 'nope', 'invalid_json'],
     ['empty input', '', 'invalid_json'],
@@ -56,7 +61,7 @@ describe('bad input fails closed with a clear error and exit 2', { timeout: 60_0
   });
 
   it('rejects invalid UTF-8', async () => {
-    const result = await runCli([], Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d]));
+    const result = await runMain([], Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d]));
     expect(result.code).toBe(2);
     expect(JSON.parse(result.stderr)).toMatchObject({ error: { code: 'invalid_json' } });
   });
@@ -111,9 +116,9 @@ describe('bad input fails closed with a clear error and exit 2', { timeout: 60_0
   });
 });
 
-describe('good input', { timeout: 60_000, concurrent: true }, () => {
+describe('good input (in-process)', () => {
   it('prints one decision, 2-space indented, exit 0', async () => {
-    const result = await runCli(['--input', file('request.json', '{"action_type": "read_file", "target": "./.env"}')]);
+    const result = await runMain(['--input', file('request.json', '{"action_type": "read_file", "target": "./.env"}')]);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/^\{\n {2}"decision_id": "dec_[0-9a-f]{12}",\n/);
@@ -121,7 +126,7 @@ describe('good input', { timeout: 60_000, concurrent: true }, () => {
   });
 
   it('uses a compiled policy file, labelled by its metadata.id', async () => {
-    const result = await runCli(['--policy', `${ORACLE_DIR}go-testdata/compiled_policy.json`], '{"action_type": "read_file", "target": "a/b.secret"}');
+    const result = await runMain(['--policy', `${ORACLE_DIR}go-testdata/compiled_policy.json`], '{"action_type": "read_file", "target": "a/b.secret"}');
     expect(JSON.parse(result.stdout)).toMatchObject({
       decision: 'block',
       policy_pack: 'cavra-go-compiled-fixture',
@@ -131,7 +136,7 @@ describe('good input', { timeout: 60_000, concurrent: true }, () => {
 
   it('answers every batch line in order, errors in place, and never drops the last unterminated line', async () => {
     const input = ['{"action_type": "read_file", "target": ".env"}', '', '{', '{"action_type": "git_operation"}'].join('\n');
-    const result = await runCli(['--batch'], input);
+    const result = await runMain(['--batch'], input);
     expect(result.code).toBe(0);
     const lines = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines).toHaveLength(4);
@@ -143,7 +148,7 @@ describe('good input', { timeout: 60_000, concurrent: true }, () => {
 
   it('answers an over-long batch line with an error and goes on', async () => {
     const long = JSON.stringify({ action_type: 'read_file', target: 'y'.repeat(1100 * 1024) });
-    const result = await runCli(['--batch'], `${long}\n{"action_type": "read_file", "target": ".env"}\n`);
+    const result = await runMain(['--batch'], `${long}\n{"action_type": "read_file", "target": ".env"}\n`);
     const lines = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({ error: { code: 'request_too_large' } });
@@ -151,8 +156,8 @@ describe('good input', { timeout: 60_000, concurrent: true }, () => {
   });
 
   it('prints --version and --help', async () => {
-    expect((await runCli(['--version'])).stdout).toMatch(/^cavra-runtime \d+\.\d+\.\d+\n$/);
-    const help = await runCli(['--help']);
+    expect((await runMain(['--version'])).stdout).toMatch(/^cavra-runtime \d+\.\d+\.\d+\n$/);
+    const help = await runMain(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Exit status');
   });
