@@ -1,5 +1,7 @@
-// pnpm lint:packages: publint (strict) and @arethetypeswrong/cli on the exact tarball `pnpm pack`
-// produces for every public package, i.e. what npm users would install. Needs `pnpm build` first.
+// pnpm lint:packages: the repository metadata and licence of every public package (one
+// repository URL, see releasing/package-metadata.ts), then publint (strict) and
+// @arethetypeswrong/cli on the exact tarball `pnpm pack` produces for every public package, i.e.
+// what npm users would install. Needs `pnpm build` first.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,11 +13,15 @@ import {
   requireBuilt,
   run,
 } from './releasing/workspace.js';
+import { packageMetadataProblems } from './releasing/package-metadata.js';
 
 const bin = (name: string): string => join(ROOT, 'node_modules', '.bin', name);
 
 const main = (): number => {
   const packages = publicPackages();
+  const metadata = packageMetadataProblems(packages);
+  for (const problem of metadata) process.stdout.write(`FAIL ${problem}\n`);
+  if (metadata.length > 0) return 1;
   requireBuilt(packages);
   const dir = mkdtempSync(join(tmpdir(), 'cavra-lint-packages-'));
   const failures: string[] = [];
