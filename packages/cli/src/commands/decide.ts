@@ -75,7 +75,7 @@ async function readSingleRequest(stream: NodeJS.ReadableStream): Promise<Buffer>
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     size += buffer.length;
     // Leaving the loop early destroys the stream: nothing more is read.
     if (size > SINGLE_REQUEST_CAP) throw requestTooLarge();

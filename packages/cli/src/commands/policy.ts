@@ -215,12 +215,8 @@ const COMMANDS: Record<string, (args: ParsedArgs, io: CliIo) => number> = {
  * usage errors exit 2 and every other failure exit 1, as Python's traceback does.
  */
 export function policyCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  // Async for the dispatcher's sake; the work itself is synchronous file I/O.
-  try {
-    return Promise.resolve(runPolicyCommand(argv, io));
-  } catch (error) {
-    return Promise.reject(error as Error);
-  }
+  // Async for the dispatcher's sake; the work itself is synchronous file I/O. A throw rejects.
+  return new Promise((done) => done(runPolicyCommand(argv, io)));
 }
 
 function runPolicyCommand(argv: readonly string[], io: CliIo): number {
