@@ -11,7 +11,7 @@ function engineFor(c: CorpusCase): DecisionEngine {
   });
 }
 
-describe('recorded corpus, in-process', () => {
+describe('recorded corpus, in-process', { timeout: 120_000 }, () => {
   it('reproduces every recorded Python decision on every field', () => {
     const corpus = readCorpus();
     expect(corpus).toHaveLength(CORPUS_SIZE);
