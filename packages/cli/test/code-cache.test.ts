@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { codeCacheFileName } from '../src/code-cache.js';
 
 const CODE_CACHE_SOURCE = fileURLToPath(new URL('../src/code-cache.ts', import.meta.url));
 
@@ -140,10 +141,4 @@ describe('runBundleWithCodeCache', { timeout: 30_000 }, () => {
 });
 
 /** The cache file name the real code computes for a bundle on disk. */
-function codeCacheFileNameOf(bundle: string): string {
-  const script = `import { codeCacheFileName } from ${JSON.stringify(CODE_CACHE_SOURCE)};
-    import { readFileSync } from 'node:fs';
-    process.stdout.write(codeCacheFileName(readFileSync(${JSON.stringify(bundle)})));`;
-  const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
-  return result.stdout;
-}
+const codeCacheFileNameOf = (bundle: string): string => codeCacheFileName(readFileSync(bundle));
