@@ -23,7 +23,7 @@ import { readRegularFile } from '@cavra/policy-model/node';
  *   plant data under the right name;
  * - the file is read with `readRegularFile` (regular files only, bounded): a FIFO or `/dev/zero`
  *   there cannot hang the start-up.
- * Hashing the ~250 KB bundle costs about 0.2 ms, far below what the cache saves.
+ * Hashing the ~250 KB bundle costs under 1 ms; the cache saves about 25 ms of CPU per decision.
  *
  * `CAVRA_RUNTIME_CACHE_DIR` moves the cache; `CAVRA_RUNTIME_NO_CODE_CACHE=1` turns it off.
  */
