@@ -5,6 +5,6 @@ export { compareOutcomes, type FieldDiff, type Verdict } from './compare.js';
 export { adapterLine, adapterRequest, caseKey, type Outcome, type ParityCase } from './cases.js';
 export { AdapterClient, type AdapterHello, type AdapterOptions } from './oracle/adapter.js';
 export { runGeneratedPack, type Oracle } from './run/generated.js';
-export { caseArbitrary, type GeneratedCase } from './generate/arbitraries.js';
+export { caseArbitrary, type GeneratedCase } from './generate/decision-cases.js';
 export { packProfile, reachableRules, type PackProfile } from './generate/profile.js';
 export type { ParitySummary } from './report/summary.js';

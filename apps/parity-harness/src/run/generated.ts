@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { pyStr, type PyValue } from '@cavra/policy-model';
 import { caseKey, adapterRequest, type Outcome, type ParityCase } from '../cases.js';
 import { compareOutcomes, outcomeValue, type FieldDiff, type Verdict } from '../compare.js';
-import { caseArbitrary, toParityCase, type GeneratedCase } from '../generate/arbitraries.js';
+import { caseArbitrary, toParityCase, type GeneratedCase } from '../generate/decision-cases.js';
 import { reachableRules, type PackProfile } from '../generate/profile.js';
 import type { TypeScriptSide } from '../typescript-side.js';
 import type { MismatchRecord, Progress } from './types.js';

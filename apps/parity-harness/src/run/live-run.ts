@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { parsePyJson, type PackSource, type PyValue } from '@cavra/policy-model';
 import { type Outcome, type ParityCase } from '../cases.js';
 import { compareOutcomes, outcomeValue } from '../compare.js';
-import { caseArbitrary, toParityCase } from '../generate/arbitraries.js';
+import { caseArbitrary, toParityCase } from '../generate/decision-cases.js';
 import { packProfile, reachableRules } from '../generate/profile.js';
 import { AdapterClient, type AdapterHello } from '../oracle/adapter.js';
 import { AdapterOracle } from '../oracle/adapter-oracle.js';
