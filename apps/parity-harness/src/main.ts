@@ -2,11 +2,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bundledPackSource, directoryPackSource, isCavraError, type PackSource } from '@cavra/policy-model';
+import { isFixtureFormatError, readCorpusLines, readRegressionLines } from '@cavra/test-fixtures';
 import { USAGE, parseParityArgs, reproduceCommand, type ParityOptions } from './args.js';
 import { EXIT, HarnessError, isHarnessError } from './errors.js';
+import { FAMILIES } from './families/index.js';
+import type { AnyCaseFamily } from './family.js';
 import { ORACLE_DIR, REGRESSIONS_DIR, VENDORED_PACKS_DIR } from './paths.js';
 import { resolveCheckout } from './oracle/python-env.js';
-import { loadCorpus, loadRegressions } from './oracle/recorded.js';
 import { ProgressReporter, type ProgressStream } from './report/progress.js';
 import { buildSummary, writeReports, type ParitySummary } from './report/summary.js';
 import { runLive } from './run/live-run.js';
@@ -23,6 +25,8 @@ export interface ParityIo {
   cwd: string;
   /** Extra environment for Python processes (tests plant stand-in behaviour with it). */
   pythonEnv?: Readonly<Record<string, string>>;
+  /** The case families to run (default: every registered family, `families/index.ts`). */
+  families?: readonly AnyCaseFamily[];
 }
 
 export interface ParityRun {
@@ -52,7 +56,7 @@ export async function runParity(argv: readonly string[], io: ParityIo): Promise<
   try {
     return await execute(options, io, progress, command);
   } catch (error) {
-    if (isHarnessError(error) || isCavraError(error)) {
+    if (isHarnessError(error) || isCavraError(error) || isFixtureFormatError(error)) {
       io.stderr.write(`parity: setup error [${error.code}]: ${error.message}\n`);
       return { exitCode: EXIT.setup };
     }
@@ -70,7 +74,8 @@ async function execute(
   const t0 = performance.now();
   const policyDir = options.policyDir ? resolve(io.cwd, options.policyDir) : undefined;
   const packSource: PackSource = policyDir ? directoryPackSource(policyDir) : bundledPackSource;
-  const typescript = new TypeScriptSide(packSource);
+  const typescript = { decisions: new TypeScriptSide(packSource), packSource };
+  const families = io.families ?? FAMILIES;
   const regressionsDir = options.regressionsDir ? resolve(io.cwd, options.regressionsDir) : REGRESSIONS_DIR;
   const reportDir = resolve(io.cwd, options.report);
   const notes: string[] = [];
@@ -88,14 +93,13 @@ async function execute(
     const workDir = mkdtempSync(join(tmpdir(), 'cavra-parity-'));
     try {
       const live = await runLive({
+        families,
         checkout,
         packs: options.packs,
-        seed: options.seed,
-        numRuns: options.numRuns,
+        settings: { seed: options.seed, numRuns: options.numRuns, cliChecksPerPack: options.cliChecks },
         typescript,
         packSource,
         workDir,
-        cliChecksPerPack: options.cliChecks,
         ...(io.pythonEnv ? { pythonEnv: io.pythonEnv } : {}),
         onProgress: (p) => progress.update(p),
         onNote: (line) => progress.note(line),
@@ -136,22 +140,23 @@ async function execute(
   } else {
     if (options.record)
       notes.push('--record has no effect in recorded mode (there is no Python answer to record)');
-    const cases = [...loadCorpus(ORACLE_DIR), ...loadRegressions(regressionsDir, ORACLE_DIR)];
-    const known = new Set([...packSource.listPackIds(), ...cases.map((c) => c.case.pack)]);
-    const unknown = options.packs.filter((p) => !known.has(p));
-    if (unknown.length) throw new HarnessError('usage', `unknown pack(s): ${unknown.join(', ')}`);
-    const recorded = runRecorded({
-      cases,
+    const lines = [...readCorpusLines(), ...readRegressionLines(regressionsDir)];
+    const recorded = await runRecorded({
+      families,
+      lines,
       ...(options.packs.length ? { packs: options.packs } : {}),
       typescript,
       packSource,
       oracleDir: ORACLE_DIR,
       onProgress: (p) => progress.update(p),
     });
+    const known = new Set([...packSource.listPackIds(), ...recorded.packs.filter((p) => p.cases > 0).map((p) => p.id)]);
+    const unknown = options.packs.filter((p) => !known.has(p));
+    if (unknown.length) throw new HarnessError('usage', `unknown pack(s): ${unknown.join(', ')}`);
     packs = recorded.packs;
     mismatches = recorded.mismatches;
     notes.push(
-      `recorded mode: ${cases.length} recorded cases (corpus + regressions); no Python checkout given`,
+      `recorded mode: ${lines.length} recorded lines (corpus + regressions); no Python checkout given`,
     );
   }
 
@@ -167,6 +172,7 @@ async function execute(
     mismatches,
     oracleCasesPerSecond: rate,
     notes,
+    families: families.map(({ id, title, counts }) => ({ id, title, counts })),
   });
   const paths = writeReports(reportDir, summary);
   for (const n of notes) progress.note(`parity: ${n}`);
