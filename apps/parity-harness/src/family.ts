@@ -103,7 +103,7 @@ export function propertyCases<G, C>(
 ): GeneratedCases<C> {
   return {
     kind: 'property',
-    arbitrary: arbitrary as fc.Arbitrary<unknown>,
+    arbitrary,
     bind: bind as (value: unknown) => C,
     numRuns,
   };

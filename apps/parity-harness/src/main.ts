@@ -150,7 +150,10 @@ async function execute(
       oracleDir: ORACLE_DIR,
       onProgress: (p) => progress.update(p),
     });
-    const known = new Set([...packSource.listPackIds(), ...recorded.packs.filter((p) => p.cases > 0).map((p) => p.id)]);
+    const known = new Set([
+      ...packSource.listPackIds(),
+      ...recorded.packs.filter((p) => p.cases > 0).map((p) => p.id),
+    ]);
     const unknown = options.packs.filter((p) => !known.has(p));
     if (unknown.length) throw new HarnessError('usage', `unknown pack(s): ${unknown.join(', ')}`);
     packs = recorded.packs;

@@ -80,8 +80,15 @@ export const cliEvaluateFamily: CaseFamily<CliCheck, Outcome> = {
     const wanted = settings.cliChecksPerPack;
     if (!policy || wanted <= 0) return undefined;
     const candidates = fc
-      .sample(caseArbitrary(packProfile(pack, policy.value)), { seed: settings.seed + 1, numRuns: CANDIDATES })
-      .map((g) => cliEquivalent(toParityCase({ ...g, route: 'pack', request: { ...g.request, policy_pack: pack } }, pack, policy)))
+      .sample(caseArbitrary(packProfile(pack, policy.value)), {
+        seed: settings.seed + 1,
+        numRuns: CANDIDATES,
+      })
+      .map((g) =>
+        cliEquivalent(
+          toParityCase({ ...g, route: 'pack', request: { ...g.request, policy_pack: pack } }, pack, policy),
+        ),
+      )
       .filter((x): x is CliCheck => x !== undefined);
     const order = CLI_ACTIONS.map((_, i) => CLI_ACTIONS[(i + packIndex) % CLI_ACTIONS.length]);
     const picked = order

@@ -64,7 +64,9 @@ export const compileFamily: CaseFamily<CompileCase, CompileAnswer> = {
   },
   typescript({ pack }, { packSource }) {
     const ts = safeTypescriptCompile(packSource, pack);
-    return ts.output === undefined ? { kind: 'failed', error: `typescript failed: ${ts.error}` } : { kind: 'output', text: ts.output };
+    return ts.output === undefined
+      ? { kind: 'failed', error: `typescript failed: ${ts.error}` }
+      : { kind: 'output', text: ts.output };
   },
   compare(python, ts) {
     if (python.kind === 'output' && ts.kind === 'output') {

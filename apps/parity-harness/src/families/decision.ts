@@ -29,7 +29,8 @@ class FileTable {
     const path = oraclePath(relative);
     let value = this.files.get(path);
     if (value === undefined) {
-      if (!existsSync(path)) throw new HarnessError('fixture_invalid', `referenced fixture file not found: ${path}`);
+      if (!existsSync(path))
+        throw new HarnessError('fixture_invalid', `referenced fixture file not found: ${path}`);
       value = parsePyJson(readFileSync(path, 'utf8'));
       this.files.set(path, value);
     }
@@ -59,7 +60,8 @@ const ruleOf = (o: Outcome): string | undefined =>
  */
 export const decisionFamily: CaseFamily<ParityCase, Outcome> = {
   id: 'decision',
-  title: 'decisions (read/write file, command, git, MCP tool call; pack and compiled-policy routes, registries)',
+  title:
+    'decisions (read/write file, command, git, MCP tool call; pack and compiled-policy routes, registries)',
   counts: 'cases',
 
   recorded(sources) {

@@ -52,8 +52,7 @@ export async function runCases<C, A>(options: CaseLoopOptions<C, A>): Promise<Fa
   const { family, pack, cases, oracle, typescript } = options;
   const started = performance.now();
   const batchSize = family.batchSize ?? DEFAULT_BATCH;
-  const compare = (python: A, ts: A) =>
-    family.compare(python, ts, { pythonHasVolatile: oracle.hasVolatile });
+  const compare = (python: A, ts: A) => family.compare(python, ts, { pythonHasVolatile: oracle.hasVolatile });
   const reachable = [...(options.reachableRules ?? [])];
   const tally: FamilyTally = {
     family: family.id,
@@ -81,7 +80,13 @@ export async function runCases<C, A>(options: CaseLoopOptions<C, A>): Promise<Fa
   const answered = new Map<C, A>();
   const toShrink = new Map<string, number>();
   const report = (done: number) =>
-    options.onProgress?.({ pack, family: family.id, done, total: cases.length, mismatches: tally.mismatches });
+    options.onProgress?.({
+      pack,
+      family: family.id,
+      done,
+      total: cases.length,
+      mismatches: tally.mismatches,
+    });
   report(0);
   const ask = (start: number): Promise<A[]> | undefined =>
     start < cases.length ? oracle.answer(cases.slice(start, start + batchSize)) : undefined;

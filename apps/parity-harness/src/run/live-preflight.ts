@@ -2,7 +2,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parsePyJson, type PackSource } from '@cavra/policy-model';
 import type { PackPolicy } from '../family.js';
-import { mapLimit, pythonCompile, pythonPolicyList, pythonVersion, type CliResult } from '../oracle/python-cli.js';
+import {
+  mapLimit,
+  pythonCompile,
+  pythonPolicyList,
+  pythonVersion,
+  type CliResult,
+} from '../oracle/python-cli.js';
 import type { PythonCheckout } from '../oracle/python-env.js';
 import type { MismatchRecord } from './types.js';
 
@@ -33,7 +39,10 @@ export async function livePreflight(options: {
   workDir: string;
 }): Promise<Preflight> {
   const { checkout, pythonEnv: env } = options;
-  const [version, listed] = await Promise.all([pythonVersion(checkout, env), pythonPolicyList(checkout, env)]);
+  const [version, listed] = await Promise.all([
+    pythonVersion(checkout, env),
+    pythonPolicyList(checkout, env),
+  ]);
   const packList = listed.map((p) => p.id);
   const mismatches: MismatchRecord[] = [];
   const tsList = options.packSource.listPackIds();

@@ -44,23 +44,27 @@ async function runFamilyLive(
 ): Promise<FamilyTally[]> {
   const oracle = family.liveOracle(context);
   const { settings } = context;
-  const tallies = await mapLimit(packs.map((pack, packIndex) => ({ pack, packIndex })), family.packConcurrency ?? 1, async ({ pack, packIndex }) => {
-    const policy = context.compiled.get(pack);
-    const generated = family.generate({ pack, packIndex, settings, ...(policy ? { policy } : {}) });
-    if (!generated) return undefined;
-    const cases = drawCases(generated, settings.seed);
-    return runCases({
-      family,
-      pack,
-      cases,
-      oracle,
-      typescript: options.typescript,
-      reachableRules: family.reachableRules?.(pack, policy?.value, cases) ?? [],
-      ...(generated.kind === 'property' ? { shrink: { generated, seed: settings.seed } } : {}),
-      // Progress bars for the case families; checks are one line each in the report.
-          ...(options.onProgress && family.counts === 'cases' ? { onProgress: options.onProgress } : {}),
-    });
-  });
+  const tallies = await mapLimit(
+    packs.map((pack, packIndex) => ({ pack, packIndex })),
+    family.packConcurrency ?? 1,
+    async ({ pack, packIndex }) => {
+      const policy = context.compiled.get(pack);
+      const generated = family.generate({ pack, packIndex, settings, ...(policy ? { policy } : {}) });
+      if (!generated) return undefined;
+      const cases = drawCases(generated, settings.seed);
+      return runCases({
+        family,
+        pack,
+        cases,
+        oracle,
+        typescript: options.typescript,
+        reachableRules: family.reachableRules?.(pack, policy?.value, cases) ?? [],
+        ...(generated.kind === 'property' ? { shrink: { generated, seed: settings.seed } } : {}),
+        // Progress bars for the case families; checks are one line each in the report.
+        ...(options.onProgress && family.counts === 'cases' ? { onProgress: options.onProgress } : {}),
+      });
+    },
+  );
   return tallies.filter((t): t is FamilyTally => t !== undefined);
 }
 
@@ -89,7 +93,10 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunResult> {
       ...(options.packs ? { packs: options.packs } : {}),
     });
   } catch (error) {
-    await adapterStart.then((started) => started.client.close(), () => undefined);
+    await adapterStart.then(
+      (started) => started.client.close(),
+      () => undefined,
+    );
     throw error;
   }
   note(`python: ${preflight.version}; ${preflight.packList.length} packs listed`);
