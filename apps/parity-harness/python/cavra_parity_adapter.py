@@ -13,6 +13,11 @@ itself needs. One request per input line, exactly one answer per line, in order:
 Harness extension (not a request): the line ``{"__adapter__": "hello"}`` answers with the
 adapter's identity, so the harness can tell "started" from "import failed".
 
+Request kinds: a line with ``"__kind__": "<kind>"`` is answered by the handler registered for
+that kind in ``REQUEST_KINDS`` (the rest of the line is its request); a line without it is a
+decision request. A new case family that asks Python something new adds one method to
+``Adapter`` and one entry to ``REQUEST_KINDS``.
+
 Input is read in raw chunks and every complete line in a chunk is answered before one write +
 flush: the harness pipelines thousands of lines, and a syscall per line would dominate.
 """
@@ -163,6 +168,13 @@ class Adapter:
             raise AssertionError(f"unsupported parity action: {action}")
         return decision.to_dict()
 
+    def dispatch(self, request):
+        kind = request.pop("__kind__", "decision")
+        handler = REQUEST_KINDS.get(kind) if isinstance(kind, str) else None
+        if handler is None:
+            raise ValueError(f"unknown request kind: {kind!r}")
+        return handler(self, request)
+
     def hello(self):
         import cavra
 
@@ -179,6 +191,7 @@ class Adapter:
             "cavra_file": getattr(cavra, "__file__", None),
             "standin": bool(getattr(cavra, "STANDIN", False)),
             "policy_root": root,
+            "kinds": sorted(REQUEST_KINDS),
         }
 
     def probe_compiled_route(self):
@@ -204,12 +217,18 @@ class Adapter:
             if request.get("__adapter__") == "hello" and len(request) == 1:
                 payload = self.hello()
             else:
-                payload = self.decide(request)
+                payload = self.dispatch(request)
             line = json.dumps(payload, ensure_ascii=False)
             return line.encode("utf-8")
         except Exception as exc:  # every failure is an answer, never a dead pipe
             line = json.dumps({"error": f"{type(exc).__name__}: {exc}"}, ensure_ascii=False)
             return line.encode("utf-8", "backslashreplace")
+
+
+# Request kind -> handler(adapter, request) returning the JSON-serialisable answer.
+REQUEST_KINDS = {
+    "decision": Adapter.decide,
+}
 
 
 @contextlib.contextmanager

@@ -4,7 +4,7 @@ export { EXIT, HARNESS_ERROR_CODES, HarnessError, isHarnessError, type HarnessEr
 export { compareOutcomes, type FieldDiff, type Verdict } from './compare.js';
 export { adapterLine, adapterRequest, caseKey, type Outcome, type ParityCase } from './cases.js';
 export { AdapterClient, type AdapterHello, type AdapterOptions } from './oracle/adapter.js';
-export { AdapterOracle } from './oracle/adapter-oracle.js';
+export { AdapterOracle, adapterKindLine } from './oracle/adapter-oracle.js';
 export { RecordedOracle } from './oracle/recorded-oracle.js';
 export {
   propertyCases,

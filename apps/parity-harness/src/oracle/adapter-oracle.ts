@@ -1,4 +1,4 @@
-import type { PyValue } from '@cavra/policy-model';
+import { dumpsPyJson, type PyDict, type PyValue } from '@cavra/policy-model';
 import type { Oracle } from '../family.js';
 import type { AdapterClient } from './adapter.js';
 
@@ -20,4 +20,14 @@ export class AdapterOracle<C, A> implements Oracle<C, A> {
     this.cases += cases.length;
     return answers.map(this.fromAnswer);
   }
+}
+
+/**
+ * An adapter line of another request kind than a decision: the adapter hands `request` to the
+ * handler registered for `kind` (`REQUEST_KINDS` in python/cavra_parity_adapter.py).
+ */
+export function adapterKindLine(kind: string, request: PyDict): string {
+  const line: PyDict = new Map<PyValue, PyValue>([['__kind__', kind]]);
+  for (const [key, value] of request) if (key !== '__kind__') line.set(key, value);
+  return dumpsPyJson(line, { ensureAscii: false });
 }

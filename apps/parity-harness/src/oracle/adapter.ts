@@ -24,6 +24,8 @@ export interface AdapterHello {
   policyRoot: string;
   /** The imported `cavra` is the test stand-in, not the runtime: its answers are not Python's. */
   standin: boolean;
+  /** Request kinds the adapter answers (`__kind__`; `decision` without one). */
+  kinds: string[];
 }
 
 function spawnAdapter(options: AdapterOptions) {
@@ -263,5 +265,6 @@ function parseHello(line: string): AdapterHello {
     cavra: typeof hello.cavra === 'string' ? hello.cavra : null,
     policyRoot: String(hello.policy_root),
     standin: hello.standin === true,
+    kinds: Array.isArray(hello.kinds) ? hello.kinds.map(String) : ['decision'],
   };
 }
