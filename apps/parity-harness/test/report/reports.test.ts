@@ -226,4 +226,15 @@ describe('ProgressReporter', () => {
     expect(chunks[0]).toMatch(/^cavra-a: 10 cases, 0 mismatches, \d+ cases\/s\n$/);
     expect(chunks.join('')).not.toContain('\u001b');
   });
+
+  it('names the family when several answer cases for a pack', () => {
+    const { stream, chunks } = capture(false);
+    const progress = new ProgressReporter(stream);
+    progress.update({ pack: 'cavra-a', family: 'decision', done: 3, total: 3, mismatches: 1 });
+    progress.update({ pack: 'cavra-a', family: 'release-record', done: 2, total: 2, mismatches: 0 });
+    expect(chunks.map((c) => c.split(',')[0])).toEqual([
+      'cavra-a [decision]: 3 cases',
+      'cavra-a [release-record]: 2 cases',
+    ]);
+  });
 });
