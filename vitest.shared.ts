@@ -23,4 +23,5 @@ export const sourceAliases = {
   '@cavra/evidence': pkg('evidence'),
   '@cavra/engine': pkg('engine'),
   '@cavra/cli': pkg('cli'),
+  '@cavra/test-fixtures': pkg('test-fixtures'),
 };

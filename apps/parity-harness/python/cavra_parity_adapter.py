@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """CAVRA parity adapter: JSON Lines in, one RuntimeGuard decision per line out.
 
-Implements the adapter protocol the recorded corpus was made with (python-interface.md §4).
+Implements the adapter protocol the recorded corpus was made with; the request fields are the
+decision request plus two harness extensions: `policy_file` (a compiled policy used exactly as
+stored) and `registry` (a trust registry, a path or inline).
 Run from a CAVRA checkout with ``PYTHONPATH=<checkout>/src``; it needs only what ``cavra``
 itself needs. One request per input line, exactly one answer per line, in order:
 
@@ -10,6 +12,11 @@ itself needs. One request per input line, exactly one answer per line, in order:
 
 Harness extension (not a request): the line ``{"__adapter__": "hello"}`` answers with the
 adapter's identity, so the harness can tell "started" from "import failed".
+
+Request kinds: a line with ``"__kind__": "<kind>"`` is answered by the handler registered for
+that kind in ``REQUEST_KINDS`` (the rest of the line is its request); a line without it is a
+decision request. A new case family that asks Python something new adds one method to
+``Adapter`` and one entry to ``REQUEST_KINDS``.
 
 Input is read in raw chunks and every complete line in a chunk is answered before one write +
 flush: the harness pipelines thousands of lines, and a syscall per line would dominate.
@@ -46,7 +53,7 @@ class Adapter:
         self.pack_policies = {}  # label -> the policy the real load path returned for it
         self.counter = 0
 
-    # -- registry (§4.1): fresh temp file per distinct registry, upsert in order, cached
+    # -- registry: fresh temp file per distinct registry, upsert in order, cached
     def registry_for(self, spec):
         if isinstance(spec, str):
             key = "path:" + spec
@@ -74,7 +81,7 @@ class Adapter:
             raise cached
         return key, cached
 
-    # -- compiled policy (§4.2): used exactly as stored
+    # -- compiled policy: used exactly as stored
     def policy_for(self, spec):
         if isinstance(spec, str):
             key = "path:" + spec
@@ -161,6 +168,13 @@ class Adapter:
             raise AssertionError(f"unsupported parity action: {action}")
         return decision.to_dict()
 
+    def dispatch(self, request):
+        kind = request.pop("__kind__", "decision")
+        handler = REQUEST_KINDS.get(kind) if isinstance(kind, str) else None
+        if handler is None:
+            raise ValueError(f"unknown request kind: {kind!r}")
+        return handler(self, request)
+
     def hello(self):
         import cavra
 
@@ -177,10 +191,11 @@ class Adapter:
             "cavra_file": getattr(cavra, "__file__", None),
             "standin": bool(getattr(cavra, "STANDIN", False)),
             "policy_root": root,
+            "kinds": sorted(REQUEST_KINDS),
         }
 
     def probe_compiled_route(self):
-        """Check once, at start, that a stored policy really reaches the guard (§4.2)."""
+        """Check once, at start, that a stored policy really reaches the guard."""
         probe = {"metadata": {"id": "cavra-parity-probe"}, "filesystem": {"block_read": ["parity-probe"]}}
         try:
             guard = self.guard_with_policy(DEFAULT_PACK, probe, None)
@@ -202,12 +217,18 @@ class Adapter:
             if request.get("__adapter__") == "hello" and len(request) == 1:
                 payload = self.hello()
             else:
-                payload = self.decide(request)
+                payload = self.dispatch(request)
             line = json.dumps(payload, ensure_ascii=False)
             return line.encode("utf-8")
         except Exception as exc:  # every failure is an answer, never a dead pipe
             line = json.dumps({"error": f"{type(exc).__name__}: {exc}"}, ensure_ascii=False)
             return line.encode("utf-8", "backslashreplace")
+
+
+# Request kind -> handler(adapter, request) returning the JSON-serialisable answer.
+REQUEST_KINDS = {
+    "decision": Adapter.decide,
+}
 
 
 @contextlib.contextmanager

@@ -4,7 +4,28 @@ export { EXIT, HARNESS_ERROR_CODES, HarnessError, isHarnessError, type HarnessEr
 export { compareOutcomes, type FieldDiff, type Verdict } from './compare.js';
 export { adapterLine, adapterRequest, caseKey, type Outcome, type ParityCase } from './cases.js';
 export { AdapterClient, type AdapterHello, type AdapterOptions } from './oracle/adapter.js';
-export { runGeneratedPack, type Oracle } from './run/generated.js';
-export { caseArbitrary, type GeneratedCase } from './generate/arbitraries.js';
+export { AdapterOracle, adapterKindLine } from './oracle/adapter-oracle.js';
+export { RecordedOracle } from './oracle/recorded-oracle.js';
+export {
+  propertyCases,
+  type AnyCaseFamily,
+  type CaseFamily,
+  type FamilyVerdict,
+  type GenerateContext,
+  type GeneratedCases,
+  type LiveContext,
+  type LiveSettings,
+  type Oracle,
+  type PackPolicy,
+  type RecordedCase,
+  type RecordedSources,
+  type TypeScriptContext,
+} from './family.js';
+export { FAMILIES } from './families/index.js';
+export { decisionFamily } from './families/decision.js';
+export { compileFamily, type CompileAnswer, type CompileCase } from './families/compile.js';
+export { cliEvaluateFamily, type CliCheck } from './families/cli-evaluate.js';
+export { runCases, drawCases, type FamilyTally, type CaseLoopOptions } from './run/case-loop.js';
+export { caseArbitrary, type GeneratedCase } from './generate/decision-cases.js';
 export { packProfile, reachableRules, type PackProfile } from './generate/profile.js';
 export type { ParitySummary } from './report/summary.js';

@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 /** Repository locations, from this file's position (apps/parity-harness/src). */
 export const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
 export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-export const ORACLE_DIR = fileURLToPath(new URL('../../../fixtures/oracle', import.meta.url));
-export const REGRESSIONS_DIR = fileURLToPath(new URL('../../../fixtures/regressions', import.meta.url));
+// The recorded data's locations have one home: the fixtures reader.
+export { ORACLE_DIR, REGRESSIONS_DIR } from '@cavra/test-fixtures';
 export const VENDORED_PACKS_DIR = fileURLToPath(
   new URL('../../../packages/policy-model/packs', import.meta.url),
 );

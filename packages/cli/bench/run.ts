@@ -26,7 +26,7 @@ import {
 import { bundledPackSource, loadPackPolicy, type PyDict } from '@cavra/policy-model';
 import { buildTrustRegistry, type TrustRegistry } from '@cavra/registry';
 import { createDecisionEngine, parseActionRequest, type DecisionEngine } from '@cavra/engine';
-import { readCorpus, readOracleJson } from '../test/support/corpus-data.js';
+import { readCorpus, readOracleJson } from '@cavra/test-fixtures';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BIN = `${ROOT}packages/cli/dist/bin.cjs`;

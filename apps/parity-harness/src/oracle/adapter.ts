@@ -24,6 +24,8 @@ export interface AdapterHello {
   policyRoot: string;
   /** The imported `cavra` is the test stand-in, not the runtime: its answers are not Python's. */
   standin: boolean;
+  /** Request kinds the adapter answers (`__kind__`; `decision` without one). */
+  kinds: string[];
 }
 
 function spawnAdapter(options: AdapterOptions) {
@@ -50,7 +52,7 @@ interface Pending {
 const STDERR_TAIL = 4000;
 
 /**
- * One long-lived `cavra_parity_adapter.py` process speaking JSON Lines (python-interface.md §4).
+ * One long-lived `cavra_parity_adapter.py` process speaking JSON Lines (protocol: the script's docstring).
  * Requests are pipelined: `send()` writes many lines at once and answers are matched to
  * requests by position, because the adapter answers every line exactly once, in order.
  */
@@ -263,5 +265,6 @@ function parseHello(line: string): AdapterHello {
     cavra: typeof hello.cavra === 'string' ? hello.cavra : null,
     policyRoot: String(hello.policy_root),
     standin: hello.standin === true,
+    kinds: Array.isArray(hello.kinds) ? hello.kinds.map(String) : ['decision'],
   };
 }

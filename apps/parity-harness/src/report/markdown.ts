@@ -27,6 +27,15 @@ export function renderMarkdown(s: ParitySummary): string {
   );
   out.push(`Reproduce: \`${s.command}\``);
   out.push('');
+  out.push('| family | packs | cases | mismatches | allowed |');
+  out.push('|---|---:|---:|---:|---:|');
+  for (const f of s.families) {
+    const allowedCount = Object.values(f.allowedDifferences).reduce((a, b) => a + b, 0);
+    out.push(
+      `| ${cell(f.id)} | ${f.packs} | ${f.cases} | ${f.mismatches ? `**${f.mismatches}**` : 0} | ${allowedCount} |`,
+    );
+  }
+  out.push('');
   out.push('| pack | cases | mismatches | allowed | compile | CLI checks | rules hit | unreached rules |');
   out.push('|---|---:|---:|---:|---|---|---:|---|');
   for (const p of s.packs) {

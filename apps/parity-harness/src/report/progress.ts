@@ -23,8 +23,10 @@ export class ProgressReporter {
 
   update(p: Progress): void {
     const now = performance.now();
-    if (p.pack !== this.pack) {
-      this.pack = p.pack;
+    // Several families may answer cases for the same pack: name the family when it is known.
+    const label = p.family ? `${p.pack} [${p.family}]` : p.pack;
+    if (label !== this.pack) {
+      this.pack = label;
       this.packStart = now;
     }
     const seconds = Math.max((now - this.packStart) / 1000, 1e-3);
@@ -34,7 +36,7 @@ export class ProgressReporter {
       if (!finished && now - this.lastDraw < 80) return; // redraw at most ~12×/s
       this.lastDraw = now;
       const filled = p.total ? Math.round((p.done / p.total) * BAR) : BAR;
-      const line = `${p.pack.padEnd(28)} [${'#'.repeat(filled)}${'-'.repeat(BAR - filled)}] ${p.done}/${p.total} ${rate} cases/s mismatches ${p.mismatches}`;
+      const line = `${label.padEnd(28)} [${'#'.repeat(filled)}${'-'.repeat(BAR - filled)}] ${p.done}/${p.total} ${rate} cases/s mismatches ${p.mismatches}`;
       this.stream.write(`\r\u001b[2K${line.slice(0, (this.stream.columns ?? 120) - 1)}`);
       this.drawn = true;
       if (finished) {
@@ -42,7 +44,7 @@ export class ProgressReporter {
         this.drawn = false;
       }
     } else if (finished) {
-      this.stream.write(`${p.pack}: ${p.total} cases, ${p.mismatches} mismatches, ${rate} cases/s\n`);
+      this.stream.write(`${label}: ${p.total} cases, ${p.mismatches} mismatches, ${rate} cases/s\n`);
     }
   }
 

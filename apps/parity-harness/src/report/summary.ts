@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toPlainJson, type PyValue } from '@cavra/policy-model';
-import type { MismatchRecord, PackResult } from '../run/types.js';
+import type { FamilyCount, MismatchRecord, PackResult } from '../run/types.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 
@@ -29,7 +29,24 @@ export interface SummaryPack {
   allowedDifferences: Record<string, number>;
   compile: PackResult['compile'];
   cliSpotChecks: PackResult['cliSpotChecks'];
+  /** Counts per case family (`decision`, `compile`, …). */
+  families: Record<string, FamilyCount>;
   elapsedMs: number;
+}
+
+/** One case family over the whole run. */
+export interface SummaryFamily extends FamilyCount {
+  id: string;
+  title: string;
+  counts: 'cases' | 'checks';
+  packs: number;
+}
+
+/** What the summary needs to know about a family. */
+export interface FamilyInfo {
+  id: string;
+  title: string;
+  counts: 'cases' | 'checks';
 }
 
 /** `<report>/summary.json`: the machine-readable result CI and people rely on. */
@@ -48,6 +65,8 @@ export interface ParitySummary {
     cavra: string | null;
   } | null;
   packs: SummaryPack[];
+  /** Per-family totals, in registration order. */
+  families: SummaryFamily[];
   mismatches: SummaryMismatch[];
   allowedDifferences: Record<string, number>;
   totals: {
@@ -98,6 +117,8 @@ export interface SummaryInput {
   mismatches: readonly MismatchRecord[];
   oracleCasesPerSecond: number | null;
   notes: readonly string[];
+  /** The families that ran (default: those that appear in the packs' counts). */
+  families?: readonly FamilyInfo[];
 }
 
 export function buildSummary(input: SummaryInput): ParitySummary {
@@ -126,8 +147,10 @@ export function buildSummary(input: SummaryInput): ParitySummary {
       allowedDifferences: p.allowedDifferences,
       compile: p.compile,
       cliSpotChecks: p.cliSpotChecks,
+      families: p.families,
       elapsedMs: p.elapsedMs,
     })),
+    families: familyTotals(input),
     mismatches: input.mismatches.map(summaryMismatch),
     allowedDifferences: allowed,
     totals: {
@@ -143,6 +166,26 @@ export function buildSummary(input: SummaryInput): ParitySummary {
     notes: [...input.notes],
     exitCode: mismatchTotal > 0 ? 1 : 0,
   };
+}
+
+function familyTotals(input: SummaryInput): SummaryFamily[] {
+  const infos: FamilyInfo[] = [...(input.families ?? [])];
+  for (const p of input.packs)
+    for (const id of Object.keys(p.families))
+      if (!infos.some((f) => f.id === id)) infos.push({ id, title: id, counts: 'cases' });
+  return infos.map((info) => {
+    const total: SummaryFamily = { ...info, cases: 0, mismatches: 0, allowedDifferences: {}, packs: 0 };
+    for (const p of input.packs) {
+      const f = p.families[info.id];
+      if (!f) continue;
+      total.packs++;
+      total.cases += f.cases;
+      total.mismatches += f.mismatches;
+      for (const [key, n] of Object.entries(f.allowedDifferences))
+        total.allowedDifferences[key] = (total.allowedDifferences[key] ?? 0) + n;
+    }
+    return total;
+  });
 }
 
 /** Write summary.json, summary.md and junit.xml into `dir`. */

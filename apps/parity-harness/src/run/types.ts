@@ -1,13 +1,14 @@
 import type { PyValue } from '@cavra/policy-model';
 import type { FieldDiff } from '../compare.js';
 
-export type MismatchKind = 'decision' | 'compile' | 'cli-evaluate' | 'pack-list';
+/** A family id (`decision`, `compile`, `cli-evaluate`, …) or `pack-list` (live preflight). */
+export type MismatchKind = string;
 
 /** One unexplained difference, with both sides and the fields that differ. */
 export interface MismatchRecord {
   kind: MismatchKind;
   pack: string;
-  /** The request as the oracle received it (with `policy_file` / `registry`). */
+  /** The case as the oracle received it (a decision request with `policy_file` / `registry`, a command line, …). */
   request: PyValue;
   python: PyValue;
   typescript: PyValue;
@@ -25,21 +26,35 @@ export interface CompileCheck {
   detail?: string;
 }
 
+/** Per-family counts of one pack (summary.json `packs[].families`). */
+export interface FamilyCount {
+  cases: number;
+  mismatches: number;
+  allowedDifferences: Record<string, number>;
+}
+
 export interface PackResult {
   id: string;
+  /** Cases of the `cases` families (decisions, …); `checks` families are in `families` only. */
   cases: number;
+  /** Every family's mismatches, checks included. */
   mismatches: number;
   allowedDifferences: Record<string, number>;
   rules: Record<string, number>;
   reachableRules: string[];
   unreachedRules: string[];
+  /** The compile family's result as a status (skipped: nothing recorded / not compiled). */
   compile: CompileCheck;
+  /** The cli-evaluate family's counts. */
   cliSpotChecks: { cases: number; mismatches: number };
+  families: Record<string, FamilyCount>;
   elapsedMs: number;
 }
 
 export interface Progress {
   pack: string;
+  /** The family being answered (default: decisions). */
+  family?: string;
   done: number;
   total: number;
   mismatches: number;

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { bundledPackSource, pyStr } from '@cavra/policy-model';
 import type { Outcome, ParityCase } from '../../src/cases.js';
 import type { PythonCheckout } from '../../src/oracle/python-env.js';
-import type { Oracle } from '../../src/run/generated.js';
+import type { Oracle } from '../../src/family.js';
 import { TypeScriptSide } from '../../src/typescript-side.js';
 
 /** Root of the stand-in `cavra` package (NOT the CAVRA runtime; see its README). */
@@ -30,7 +30,7 @@ const KNOWN_ACTIONS = new Set([
  * Python does (an AssertionError). Faithful by construction: used to check that correct
  * answers produce no mismatch and that the allowed difference is counted, not hidden.
  */
-export class MirrorStandInOracle implements Oracle {
+export class MirrorStandInOracle implements Oracle<ParityCase, Outcome> {
   readonly hasVolatile = true;
   protected readonly ts = new TypeScriptSide(bundledPackSource);
   calls = 0;

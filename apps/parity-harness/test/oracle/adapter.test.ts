@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isPyDict } from '@cavra/policy-model';
+import { fromPlainJson, isPyDict, type PyDict } from '@cavra/policy-model';
 import { AdapterClient } from '../../src/oracle/adapter.js';
+import { adapterKindLine } from '../../src/oracle/adapter-oracle.js';
 import { HarnessError } from '../../src/errors.js';
 import { standinCheckout } from '../helpers/standin.js';
 
@@ -13,6 +14,7 @@ describe('AdapterClient with the stand-in cavra package', () => {
     const { client, hello } = await AdapterClient.start({ checkout: standinCheckout() });
     expect(hello).toMatchObject({ adapter: 'cavra-parity-adapter', protocol: 1, cavra: '0.1.0' });
     expect(hello.policyRoot).toMatch(/packages\/policy-model\/packs$/);
+    expect(hello.kinds).toEqual(['decision']);
     const answers = await client.request([
       decisionLine({ action_type: 'read_file', target: './.env' }),
       decisionLine({ action_type: 'git_operation', target: 'origin/main', session_id: '' }),
@@ -25,6 +27,22 @@ describe('AdapterClient with the stand-in cavra package', () => {
     expect(isPyDict(git) && String((git.get('evidence_refs') as string[])[0])).toMatch(
       /^evidence:\/\/\/dec_[0-9a-f]{12}$/,
     );
+    expect(await client.close()).toBe(0);
+  });
+
+  it('dispatches on the request kind: decision by default or by name, an unknown kind is an error line', async () => {
+    const { client } = await AdapterClient.start({ checkout: standinCheckout() });
+    const request = fromPlainJson({ action_type: 'read_file', target: './.env' }) as PyDict;
+    const answers = await client.request([
+      adapterKindLine('decision', request),
+      adapterKindLine('release_record', request),
+      JSON.stringify({ __kind__: 7, action_type: 'read_file', target: './.env' }),
+    ]);
+    expect(isPyDict(answers[0]) && answers[0].get('rule_id')).toBe('filesystem.read.block');
+    expect(answers.slice(1).map((a) => (isPyDict(a) ? a.get('error') : a))).toEqual([
+      "ValueError: unknown request kind: 'release_record'",
+      'ValueError: unknown request kind: 7',
+    ]);
     expect(await client.close()).toBe(0);
   });
 

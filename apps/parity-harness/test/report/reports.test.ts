@@ -19,6 +19,11 @@ const pack = (id: string, mismatches: number): PackResult => ({
   unreachedRules: ['commands.allow'],
   compile: { status: 'match' },
   cliSpotChecks: { cases: 1, mismatches: 0 },
+  families: {
+    compile: { cases: 1, mismatches: 0, allowedDifferences: {} },
+    decision: { cases: 100, mismatches, allowedDifferences: { unknown_action_type: 3 } },
+    'cli-evaluate': { cases: 1, mismatches: 0, allowedDifferences: {} },
+  },
   elapsedMs: 1234,
 });
 
@@ -52,6 +57,11 @@ const summary = () =>
     mismatches: [mismatch],
     oracleCasesPerSecond: 12000,
     notes: ['a note'],
+    families: [
+      { id: 'compile', title: 'compile output', counts: 'checks' },
+      { id: 'decision', title: 'decisions', counts: 'cases' },
+      { id: 'cli-evaluate', title: 'CLI spot checks', counts: 'checks' },
+    ],
   });
 
 describe('summary.json', () => {
@@ -83,6 +93,40 @@ describe('summary.json', () => {
       oracleCasesPerSecond: 12000,
     });
     expect(s.allowedDifferences).toEqual({ unknown_action_type: 6 });
+    expect(s.families).toEqual([
+      {
+        id: 'compile',
+        title: 'compile output',
+        counts: 'checks',
+        packs: 2,
+        cases: 2,
+        mismatches: 0,
+        allowedDifferences: {},
+      },
+      {
+        id: 'decision',
+        title: 'decisions',
+        counts: 'cases',
+        packs: 2,
+        cases: 200,
+        mismatches: 1,
+        allowedDifferences: { unknown_action_type: 6 },
+      },
+      {
+        id: 'cli-evaluate',
+        title: 'CLI spot checks',
+        counts: 'checks',
+        packs: 2,
+        cases: 2,
+        mismatches: 0,
+        allowedDifferences: {},
+      },
+    ]);
+    expect(s.packs[0]?.families.decision).toEqual({
+      cases: 100,
+      mismatches: 0,
+      allowedDifferences: { unknown_action_type: 3 },
+    });
   });
 
   it('writes the three report files', () => {
@@ -90,7 +134,9 @@ describe('summary.json', () => {
     const paths = writeReports(dir, summary());
     expect(JSON.parse(readFileSync(paths.json, 'utf8'))).toMatchObject({ mode: 'live', seed: 42 });
     expect(readFileSync(paths.markdown, 'utf8')).toContain('| cavra-b | 100 | **1** |');
-    expect(readFileSync(paths.junit, 'utf8')).toContain('<testcase classname="parity.live" name="cavra-a"');
+    expect(readFileSync(paths.junit, 'utf8')).toContain(
+      '<testcase classname="parity.live.decision" name="cavra-a"',
+    );
   });
 });
 
@@ -102,6 +148,9 @@ describe('summary.md', () => {
       '| pack | cases | mismatches | allowed | compile | CLI checks | rules hit | unreached rules |',
     );
     expect(md).toContain('| cavra-a | 100 | 0 | 3 | match | 1/1 | 1 | ⚠️ `commands.allow` |');
+    expect(md).toContain('| family | packs | cases | mismatches | allowed |');
+    expect(md).toContain('| decision | 2 | 200 | **1** | 6 |');
+    expect(md).toContain('| compile | 2 | 2 | 0 | 0 |');
     expect(md).toContain('(shrunk)');
     expect(md).toContain('replay seed 42 path `3:1:0`');
     expect(md).toContain('| severity | `"critical"` | `"high"` |');
@@ -112,16 +161,43 @@ describe('summary.md', () => {
 });
 
 describe('junit.xml', () => {
-  it('has one test case per pack and escapes XML', () => {
+  it('has one suite per family, one test case per pack in it, and escapes XML', () => {
     const xml = renderJunit(summary());
-    expect(xml.match(/<testcase /g)).toHaveLength(2);
-    expect(xml).toContain('<testsuites name="cavra-parity" tests="2" failures="1"');
+    expect(xml.match(/<testcase /g)).toHaveLength(6);
+    expect(xml).toContain('<testsuites name="cavra-parity" tests="6" failures="1"');
+    expect(xml.match(/<testsuite name="parity\.live\.(\S+)"/g)).toEqual([
+      '<testsuite name="parity.live.compile"',
+      '<testsuite name="parity.live.decision"',
+      '<testsuite name="parity.live.cli-evaluate"',
+    ]);
+    expect(xml).toContain('<testsuite name="parity.live.decision" tests="2" failures="1"');
+    expect(xml).toContain('<testcase classname="parity.live.decision" name="cavra-b" time="1.234">');
     expect(xml).toMatch(
       /<failure message="1 mismatch\(es\) in 100 cases \(seed 42\)" type="ParityMismatch">/,
     );
     expect(xml).toContain('&lt;x&gt; &amp;');
     expect(xml).not.toContain('\u0001');
     expect(xmlEscape('a\u0000b"\ud800')).toBe('a\\u0000b&quot;\\ud800');
+  });
+
+  it('reports a mismatch outside the families (the live pack list) in a preflight suite', () => {
+    const base = summary();
+    const xml = renderJunit({
+      ...base,
+      mismatches: [
+        ...base.mismatches,
+        {
+          kind: 'pack-list',
+          pack: '*',
+          request: 'policy list',
+          python: ['a'],
+          typescript: ['b'],
+          fields: [],
+          shrunk: false,
+        },
+      ],
+    });
+    expect(xml).toContain('<testsuite name="parity.live.preflight" tests="1" failures="1"');
   });
 });
 
@@ -149,5 +225,16 @@ describe('ProgressReporter', () => {
     expect(chunks).toHaveLength(1);
     expect(chunks[0]).toMatch(/^cavra-a: 10 cases, 0 mismatches, \d+ cases\/s\n$/);
     expect(chunks.join('')).not.toContain('\u001b');
+  });
+
+  it('names the family when several answer cases for a pack', () => {
+    const { stream, chunks } = capture(false);
+    const progress = new ProgressReporter(stream);
+    progress.update({ pack: 'cavra-a', family: 'decision', done: 3, total: 3, mismatches: 1 });
+    progress.update({ pack: 'cavra-a', family: 'release-record', done: 2, total: 2, mismatches: 0 });
+    expect(chunks.map((c) => c.split(',')[0])).toEqual([
+      'cavra-a [decision]: 3 cases',
+      'cavra-a [release-record]: 2 cases',
+    ]);
   });
 });

@@ -7,7 +7,7 @@ import {
   VOLATILE_DECISION_KEYS,
 } from '@cavra/policy-model';
 
-export { ORACLE_DIR, readCorpus, readOracleJson, routeKey, type CorpusCase } from './corpus-data.js';
+export { ORACLE_DIR, readCorpus, readOracleJson, routeKey, type CorpusCase } from '@cavra/test-fixtures';
 
 /** A decision's fields that differ from the recorded Python decision, plus format problems. */
 export function decisionProblems(
