@@ -85,7 +85,7 @@ function readExactly(fd: number, length: number, position: number): Buffer {
 /** Offset of the last newline in [0, end), or -1. Reads backwards in blocks. */
 function lastNewlineBefore(fd: number, end: number): number {
   const blockSize = 64 * 1024;
-  for (let pos = end; pos > 0; ) {
+  for (let pos = end; pos > 0;) {
     const start = Math.max(0, pos - blockSize);
     const index = readExactly(fd, pos - start, start).lastIndexOf(NEWLINE);
     if (index !== -1) return start + index;
@@ -95,7 +95,7 @@ function lastNewlineBefore(fd: number, end: number): number {
 }
 
 function writeAll(fd: number, bytes: Buffer): void {
-  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, null);
+  for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done, bytes.length - done, null);
 }
 
 const errnoOf = (error: unknown): string => (error as NodeJS.ErrnoException).code ?? String(error);
@@ -168,7 +168,10 @@ function encodeDecisionRecord(
 export function openEvidenceLog(path: string, options: EvidenceLogOptions = {}): EvidenceLog {
   const fsyncPolicy = options.fsync ?? DEFAULT_FSYNC_POLICY;
   if (!FSYNC_POLICIES.includes(fsyncPolicy)) {
-    throw new CavraError('usage', `unknown fsync policy ${JSON.stringify(fsyncPolicy)} (always, interval, never)`);
+    throw new CavraError(
+      'usage',
+      `unknown fsync policy ${JSON.stringify(fsyncPolicy)} (always, interval, never)`,
+    );
   }
   const intervalMs = options.fsyncIntervalMs ?? DEFAULT_FSYNC_INTERVAL_MS;
   const clock = options.clock ?? systemMicrosecondClock();
@@ -189,7 +192,8 @@ export function openEvidenceLog(path: string, options: EvidenceLogOptions = {}):
   let tornStart: number;
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile()) throw new CavraError('evidence_unwritable', `evidence log ${path} is not a regular file`);
+    if (!stat.isFile())
+      throw new CavraError('evidence_unwritable', `evidence log ${path} is not a regular file`);
     size = stat.size;
     if (size === 0) syncDirectory(path);
     const lastNewline = lastNewlineBefore(fd, size);
@@ -197,7 +201,10 @@ export function openEvidenceLog(path: string, options: EvidenceLogOptions = {}):
     if (lastNewline !== -1) {
       const lineStart = lastNewlineBefore(fd, lastNewline) + 1;
       if (lastNewline - lineStart > MAX_RECORD_LINE_BYTES) {
-        throw new CavraError('evidence_log_corrupt', `evidence log ${path}: the last record (at byte ${lineStart}) is longer than ${MAX_RECORD_LINE_BYTES} bytes`);
+        throw new CavraError(
+          'evidence_log_corrupt',
+          `evidence log ${path}: the last record (at byte ${lineStart}) is longer than ${MAX_RECORD_LINE_BYTES} bytes`,
+        );
       }
       const parsed = parseRecordLine(readExactly(fd, lastNewline - lineStart, lineStart));
       if ('problem' in parsed) {
@@ -307,7 +314,10 @@ export function openEvidenceLog(path: string, options: EvidenceLogOptions = {}):
         );
       } catch (error) {
         // This entry cannot be recorded; the log itself is fine.
-        throw new CavraError('evidence_unwritable', `cannot record this decision: ${(error as Error).message}`);
+        throw new CavraError(
+          'evidence_unwritable',
+          `cannot record this decision: ${(error as Error).message}`,
+        );
       }
       write(encoded.line);
       const ref = evidenceLogRef(nextSequence, encoded.hash);
@@ -322,7 +332,7 @@ export function openEvidenceLog(path: string, options: EvidenceLogOptions = {}):
         sync();
         return Promise.resolve();
       } catch (error) {
-        return Promise.reject(error as Error);
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
     },
     close(): Promise<void> {
@@ -350,7 +360,11 @@ export function openEvidenceLog(path: string, options: EvidenceLogOptions = {}):
       ftruncateSync(fd, tornStart);
       fdatasyncSync(fd);
       size = tornStart;
-      recovered = { torn_file: tornFile, torn_bytes: torn.length, torn_sha256: createHash('sha256').update(torn).digest('hex') };
+      recovered = {
+        torn_file: tornFile,
+        torn_bytes: torn.length,
+        torn_sha256: createHash('sha256').update(torn).digest('hex'),
+      };
       const body: EvidenceRecordBody = {
         kind: 'log_recovered',
         sequence: nextSequence,
@@ -359,7 +373,11 @@ export function openEvidenceLog(path: string, options: EvidenceLogOptions = {}):
         previous_hash: headHash,
       };
       const hash = recordHash(body);
-      const record: EvidenceRecord = { ...body, record_hash: hash, ...(signingKey ? { signature: signRecordHash(hash, signingKey) } : {}) };
+      const record: EvidenceRecord = {
+        ...body,
+        record_hash: hash,
+        ...(signingKey ? { signature: signRecordHash(hash, signingKey) } : {}),
+      };
       write(`${recordLine(record)}\n`);
       unsynced = true;
       sync();

@@ -25,13 +25,19 @@ export function hmacSecretFrom(bytes: Uint8Array, path = 'HMAC key'): Buffer {
   let end = bytes.length;
   while (end > 0 && [0x20, 0x09, 0x0a, 0x0d].includes(bytes[end - 1] as number)) end--;
   if (end < MIN_HMAC_SECRET_BYTES) {
-    throw new CavraError('evidence_key_invalid', `${path}: an HMAC key needs at least ${MIN_HMAC_SECRET_BYTES} bytes`);
+    throw new CavraError(
+      'evidence_key_invalid',
+      `${path}: an HMAC key needs at least ${MIN_HMAC_SECRET_BYTES} bytes`,
+    );
   }
   return Buffer.from(bytes.subarray(0, end));
 }
 
 /** Reads a signing key file: an unencrypted PKCS#8 PEM Ed25519 private key, or an HMAC secret. */
-export function readEvidenceSigningKey(path: string, algorithm: 'Ed25519' | 'HMAC-SHA256'): EvidenceSigningKey {
+export function readEvidenceSigningKey(
+  path: string,
+  algorithm: 'Ed25519' | 'HMAC-SHA256',
+): EvidenceSigningKey {
   const bytes = readKeyFile(path, algorithm === 'Ed25519' ? 'signing key' : 'HMAC key');
   if (algorithm === 'HMAC-SHA256') return { algorithm, secret: hmacSecretFrom(bytes, path) };
   try {

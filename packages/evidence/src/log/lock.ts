@@ -28,7 +28,10 @@ export function acquireLogLock(logPath: string): () => void {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'EEXIST') {
-        throw new CavraError('evidence_unwritable', `cannot create the lock file ${lockPath}: ${code ?? String(error)}`);
+        throw new CavraError(
+          'evidence_unwritable',
+          `cannot create the lock file ${lockPath}: ${code ?? String(error)}`,
+        );
       }
       let owner = Number.NaN;
       try {
@@ -37,7 +40,13 @@ export function acquireLogLock(logPath: string): () => void {
         // Vanished between open and read: try again.
       }
       // A lock file without a pid may be one being written right now: only a dead pid is stale.
-      if (attempt === 0 && Number.isSafeInteger(owner) && owner > 0 && owner !== process.pid && !processIsAlive(owner)) {
+      if (
+        attempt === 0 &&
+        Number.isSafeInteger(owner) &&
+        owner > 0 &&
+        owner !== process.pid &&
+        !processIsAlive(owner)
+      ) {
         try {
           unlinkSync(lockPath);
         } catch {

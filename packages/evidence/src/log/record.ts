@@ -18,8 +18,7 @@ export interface RecoveredTail {
 }
 
 export type EvidenceSignature =
-  | { algorithm: 'Ed25519'; key_id: string; value: string }
-  | { algorithm: 'HMAC-SHA256'; value: string };
+  { algorithm: 'Ed25519'; key_id: string; value: string } | { algorithm: 'HMAC-SHA256'; value: string };
 
 /** The fields covered by `record_hash`. */
 export type EvidenceRecordBody =
@@ -31,19 +30,23 @@ export type EvidenceRecordBody =
       decision: unknown;
       previous_hash: string;
     }
-  | { kind: 'log_recovered'; sequence: number; time: string; recovered: RecoveredTail; previous_hash: string };
+  | {
+      kind: 'log_recovered';
+      sequence: number;
+      time: string;
+      recovered: RecoveredTail;
+      previous_hash: string;
+    };
 
 export type EvidenceRecord = EvidenceRecordBody & { record_hash: string; signature?: EvidenceSignature };
 
 /** A key that signs records as they are appended. */
 export type EvidenceSigningKey =
-  | { algorithm: 'Ed25519'; privateKey: KeyObject }
-  | { algorithm: 'HMAC-SHA256'; secret: Uint8Array };
+  { algorithm: 'Ed25519'; privateKey: KeyObject } | { algorithm: 'HMAC-SHA256'; secret: Uint8Array };
 
 /** A key that checks record signatures (`verify-log`). */
 export type EvidenceVerificationKey =
-  | { algorithm: 'Ed25519'; publicKey: KeyObject }
-  | { algorithm: 'HMAC-SHA256'; secret: Uint8Array };
+  { algorithm: 'Ed25519'; publicKey: KeyObject } | { algorithm: 'HMAC-SHA256'; secret: Uint8Array };
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
@@ -60,7 +63,10 @@ export function signRecordHash(hash: string, key: EvidenceSigningKey): EvidenceS
       value: sign(null, Buffer.from(hash, 'utf8'), key.privateKey).toString('base64'),
     };
   }
-  return { algorithm: 'HMAC-SHA256', value: createHmac('sha256', key.secret).update(hash, 'utf8').digest('hex') };
+  return {
+    algorithm: 'HMAC-SHA256',
+    value: createHmac('sha256', key.secret).update(hash, 'utf8').digest('hex'),
+  };
 }
 
 /** The full line (without its newline): the canonical JSON of the whole record. */
@@ -102,10 +108,12 @@ function shapeProblem(value: unknown): string | undefined {
   if (typeof hash !== 'string' || !HEX64.test(hash)) return 'has no record_hash of 64 lowercase hex digits';
   if (signature !== undefined && !signatureShapeOk(signature)) return 'has a malformed signature';
   if (body.kind === 'decision') {
-    if (!hasExactly(body, DECISION_KEYS)) return `a decision record has exactly the keys ${DECISION_KEYS.join(', ')}`;
+    if (!hasExactly(body, DECISION_KEYS))
+      return `a decision record has exactly the keys ${DECISION_KEYS.join(', ')}`;
     if (!isPlainObject(body.decision)) return 'its decision is not an object';
   } else if (body.kind === 'log_recovered') {
-    if (!hasExactly(body, RECOVERED_KEYS)) return `a log_recovered record has exactly the keys ${RECOVERED_KEYS.join(', ')}`;
+    if (!hasExactly(body, RECOVERED_KEYS))
+      return `a log_recovered record has exactly the keys ${RECOVERED_KEYS.join(', ')}`;
     const r = body.recovered;
     if (
       !isPlainObject(r) ||
@@ -118,7 +126,8 @@ function shapeProblem(value: unknown): string | undefined {
       return 'its recovered member is malformed';
     }
   } else return `has an unknown kind ${JSON.stringify(body.kind)}`;
-  if (!Number.isSafeInteger(body.sequence) || (body.sequence as number) < 1) return 'its sequence is not a positive integer';
+  if (!Number.isSafeInteger(body.sequence) || (body.sequence as number) < 1)
+    return 'its sequence is not a positive integer';
   if (typeof body.time !== 'string') return 'its time is not a string';
   if (typeof body.previous_hash !== 'string' || !HEX64.test(body.previous_hash))
     return 'has no previous_hash of 64 lowercase hex digits';
@@ -128,7 +137,11 @@ function shapeProblem(value: unknown): string | undefined {
 function signatureShapeOk(value: unknown): boolean {
   if (!isPlainObject(value)) return false;
   if (value.algorithm === 'Ed25519')
-    return hasExactly(value, ['algorithm', 'key_id', 'value']) && typeof value.key_id === 'string' && typeof value.value === 'string';
+    return (
+      hasExactly(value, ['algorithm', 'key_id', 'value']) &&
+      typeof value.key_id === 'string' &&
+      typeof value.value === 'string'
+    );
   if (value.algorithm === 'HMAC-SHA256')
     return hasExactly(value, ['algorithm', 'value']) && typeof value.value === 'string';
   return false;
@@ -141,7 +154,9 @@ function signatureShapeOk(value: unknown): boolean {
 export function parseRecordLine(line: Uint8Array): { record: EvidenceRecord } | { problem: RecordProblem } {
   let value: unknown;
   try {
-    value = JSON.parse(Buffer.from(line.buffer, line.byteOffset, line.byteLength).toString('utf8')) as unknown;
+    value = JSON.parse(
+      Buffer.from(line.buffer, line.byteOffset, line.byteLength).toString('utf8'),
+    ) as unknown;
   } catch (error) {
     return { problem: { code: 'not_json', message: `not JSON (${(error as Error).message})` } };
   }
@@ -151,34 +166,55 @@ export function parseRecordLine(line: Uint8Array): { record: EvidenceRecord } | 
   // Byte-exact: an edit that keeps the meaning (`\u001F` for `\u001f`, `1E2` for `100`, a bad
   // UTF-8 byte that decodes to U+FFFD like the original U+FFFD) is an edit too.
   if (!Buffer.from(recordLine(record), 'utf8').equals(line)) {
-    return { problem: { code: 'not_canonical', message: 'line is not the canonical JSON of its record (edited)' } };
+    return {
+      problem: { code: 'not_canonical', message: 'line is not the canonical JSON of its record (edited)' },
+    };
   }
   const { record_hash: stated, signature: _signature, ...body } = record;
-  const actual = recordHash(body as EvidenceRecordBody);
+  const actual = recordHash(body);
   if (actual !== stated) {
-    return { problem: { code: 'hash_mismatch', message: `record_hash ${stated} does not match its content (${actual})` } };
+    return {
+      problem: {
+        code: 'hash_mismatch',
+        message: `record_hash ${stated} does not match its content (${actual})`,
+      },
+    };
   }
   return { record };
 }
 
 /** Checks a record's signature with `key`; undefined when it verifies. */
-export function signatureProblem(record: EvidenceRecord, key: EvidenceVerificationKey): RecordProblem | undefined {
+export function signatureProblem(
+  record: EvidenceRecord,
+  key: EvidenceVerificationKey,
+): RecordProblem | undefined {
   const signature = record.signature;
-  if (signature === undefined) return { code: 'missing_signature', message: `record is not signed (expected ${key.algorithm})` };
+  if (signature === undefined)
+    return { code: 'missing_signature', message: `record is not signed (expected ${key.algorithm})` };
   if (signature.algorithm !== key.algorithm) {
-    return { code: 'bad_signature', message: `record is signed with ${signature.algorithm}, expected ${key.algorithm}` };
+    return {
+      code: 'bad_signature',
+      message: `record is signed with ${signature.algorithm}, expected ${key.algorithm}`,
+    };
   }
   const signed = Buffer.from(record.record_hash, 'utf8');
   if (key.algorithm === 'Ed25519') {
     const bytes = Buffer.from(signature.value, 'base64');
     if (bytes.length !== 64 || !verify(null, signed, key.publicKey, bytes)) {
-      return { code: 'bad_signature', message: 'Ed25519 signature does not verify with the given public key' };
+      return {
+        code: 'bad_signature',
+        message: 'Ed25519 signature does not verify with the given public key',
+      };
     }
     return undefined;
   }
   const expected = createHmac('sha256', key.secret).update(signed).digest();
   const given = Buffer.from(signature.value, 'hex');
-  if (given.length !== expected.length || signature.value.length !== 64 || !timingSafeEqual(given, expected)) {
+  if (
+    given.length !== expected.length ||
+    signature.value.length !== 64 ||
+    !timingSafeEqual(given, expected)
+  ) {
     return { code: 'bad_signature', message: 'HMAC-SHA256 signature does not verify with the given key' };
   }
   return undefined;

@@ -80,10 +80,16 @@ export class EvidenceLogVerifier {
       this.broken = { line: this.lineNumber, sequence: record.sequence, code, message };
     };
     if (record.sequence !== expected) {
-      return fail('sequence_mismatch', `sequence ${record.sequence} where ${expected} was expected (a record was deleted, moved or inserted)`);
+      return fail(
+        'sequence_mismatch',
+        `sequence ${record.sequence} where ${expected} was expected (a record was deleted, moved or inserted)`,
+      );
     }
     if (record.previous_hash !== this.head) {
-      return fail('previous_hash_mismatch', `previous_hash ${record.previous_hash} is not the hash of the record before (${this.head})`);
+      return fail(
+        'previous_hash_mismatch',
+        `previous_hash ${record.previous_hash} is not the hash of the record before (${this.head})`,
+      );
     }
     if (this.key) {
       const problem = signatureProblem(record, this.key);
@@ -135,15 +141,24 @@ export class EvidenceLogVerifier {
 
 /** The `"sequence":N` a damaged line states, for the report; null when there is none. */
 function sequenceOf(bytes: Uint8Array): number | null {
-  const match = /"sequence":(\d{1,15})[,}]/.exec(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'));
+  const match = /"sequence":(\d{1,15})[,}]/.exec(
+    Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'),
+  );
   return match ? Number(match[1]) : null;
 }
 
 /** Checks a whole log held in memory. */
-export function verifyEvidenceLogBytes(bytes: Uint8Array, options: VerifyLogOptions = {}): LogVerificationReport {
+export function verifyEvidenceLogBytes(
+  bytes: Uint8Array,
+  options: VerifyLogOptions = {},
+): LogVerificationReport {
   const verifier = new EvidenceLogVerifier(options);
   let start = 0;
-  for (let newline = bytes.indexOf(0x0a); newline !== -1 && !verifier.done; newline = bytes.indexOf(0x0a, start)) {
+  for (
+    let newline = bytes.indexOf(0x0a);
+    newline !== -1 && !verifier.done;
+    newline = bytes.indexOf(0x0a, start)
+  ) {
     verifier.line(bytes.subarray(start, newline));
     start = newline + 1;
   }
@@ -157,10 +172,14 @@ export function verifyEvidenceLogFile(path: string, options: VerifyLogOptions = 
   try {
     fd = openSync(path, 'r');
   } catch (error) {
-    throw new CavraError('input_unreadable', `cannot read evidence log ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new CavraError(
+      'input_unreadable',
+      `cannot read evidence log ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
   }
   try {
-    if (!fstatSync(fd).isFile()) throw new CavraError('input_unreadable', `evidence log ${path} is not a regular file`);
+    if (!fstatSync(fd).isFile())
+      throw new CavraError('input_unreadable', `evidence log ${path} is not a regular file`);
     const verifier = new EvidenceLogVerifier(options);
     const chunk = Buffer.allocUnsafe(1024 * 1024);
     let carry: Buffer[] = [];
@@ -170,10 +189,19 @@ export function verifyEvidenceLogFile(path: string, options: VerifyLogOptions = 
       const read = readSync(fd, chunk, 0, chunk.length, null);
       if (read === 0) break;
       let start = 0;
-      for (let newline = chunk.indexOf(0x0a, 0); newline !== -1 && newline < read; newline = chunk.indexOf(0x0a, start)) {
+      for (
+        let newline = chunk.indexOf(0x0a, 0);
+        newline !== -1 && newline < read;
+        newline = chunk.indexOf(0x0a, start)
+      ) {
         if (skipping) verifier.tooLong();
         else if (carryBytes + newline - start > MAX_RECORD_LINE_BYTES) verifier.tooLong();
-        else verifier.line(carryBytes === 0 ? chunk.subarray(start, newline) : Buffer.concat([...carry, chunk.subarray(start, newline)]));
+        else
+          verifier.line(
+            carryBytes === 0
+              ? chunk.subarray(start, newline)
+              : Buffer.concat([...carry, chunk.subarray(start, newline)]),
+          );
         carry = [];
         carryBytes = 0;
         skipping = false;
@@ -195,7 +223,10 @@ export function verifyEvidenceLogFile(path: string, options: VerifyLogOptions = 
     return verifier.report();
   } catch (error) {
     if (error instanceof CavraError) throw error;
-    throw new CavraError('input_unreadable', `cannot read evidence log ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new CavraError(
+      'input_unreadable',
+      `cannot read evidence log ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
   } finally {
     closeSync(fd);
   }

@@ -1,5 +1,16 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, appendFileSync, mkdirSync, truncateSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  appendFileSync,
+  mkdirSync,
+  truncateSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -27,7 +38,10 @@ const fakeClock = (): (() => number) => {
   let now = 1_767_225_600_000_000;
   return () => now++;
 };
-const entry = (n: number) => ({ request: { action_type: 'read_file', target: `f${n}` }, decision: { decision: 'allow', n } });
+const entry = (n: number) => ({
+  request: { action_type: 'read_file', target: `f${n}` },
+  decision: { decision: 'allow', n },
+});
 
 const writeLog = async (count: number, options: EvidenceLogOptions = {}): Promise<string[]> => {
   const log = openEvidenceLog(path, { clock: fakeClock(), ...options });
@@ -58,10 +72,17 @@ describe('openEvidenceLog', () => {
     expect(records[2]?.previous_hash).toBe(records[1]?.record_hash);
     expect(records[0]?.time).toBe('2026-01-01T00:00:00+00:00');
     expect(records[1]?.request).toEqual(entry(1).request);
-    expect(refs).toEqual(records.map((r) => `evidence-log:${r.sequence as number}:${r.record_hash as string}`));
+    expect(refs).toEqual(
+      records.map((r) => `evidence-log:${r.sequence as number}:${r.record_hash as string}`),
+    );
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(existsSync(lockPathOf(path))).toBe(false);
-    expect(verifyEvidenceLogFile(path)).toMatchObject({ ok: true, records: 3, first_sequence: 1, last_sequence: 3 });
+    expect(verifyEvidenceLogFile(path)).toMatchObject({
+      ok: true,
+      records: 3,
+      first_sequence: 1,
+      last_sequence: 3,
+    });
   });
 
   it('resumes the sequence and the chain after a restart', async () => {
@@ -146,7 +167,11 @@ describe('torn and corrupt tails', () => {
     const text = readFileSync(path);
     expect(text.subarray(0, good.length)).toEqual(good);
     const lines = text.toString('utf8').trimEnd().split('\n');
-    expect(JSON.parse(lines[2] as string)).toMatchObject({ kind: 'log_recovered', sequence: 3, recovered: { torn_file: 'evidence.jsonl.torn-2' } });
+    expect(JSON.parse(lines[2] as string)).toMatchObject({
+      kind: 'log_recovered',
+      sequence: 3,
+      recovered: { torn_file: 'evidence.jsonl.torn-2' },
+    });
     expect(verifyEvidenceLogFile(path)).toMatchObject({ ok: true, records: 4, last_sequence: 4 });
   });
 
@@ -193,9 +218,15 @@ describe('signed logs', () => {
     const { privateKey } = generateSigningKeyPair();
     await writeLog(2, { signingKey: { algorithm: 'Ed25519', privateKey } });
     appendFileSync(path, 'x');
-    const log = openEvidenceLog(path, { recoverTornTail: true, signingKey: { algorithm: 'Ed25519', privateKey } });
+    const log = openEvidenceLog(path, {
+      recoverTornTail: true,
+      signingKey: { algorithm: 'Ed25519', privateKey },
+    });
     await log.close();
-    const records = readFileSync(path, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as { signature?: { algorithm: string } });
+    const records = readFileSync(path, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { signature?: { algorithm: string } });
     expect(records.map((r) => r.signature?.algorithm)).toEqual(['Ed25519', 'Ed25519', 'Ed25519']);
   });
 });

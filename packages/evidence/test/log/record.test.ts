@@ -35,7 +35,9 @@ describe('record hash and line', () => {
     expect(createHash('sha256').update(exampleCanonical).digest('hex')).toBe(exampleHash);
     expect(recordHash(exampleBody)).toBe(exampleHash);
     const record: EvidenceRecord = { ...exampleBody, record_hash: exampleHash };
-    expect(recordLine(record)).toBe(exampleCanonical.replace(',"request"', `,"record_hash":"${exampleHash}","request"`));
+    expect(recordLine(record)).toBe(
+      exampleCanonical.replace(',"request"', `,"record_hash":"${exampleHash}","request"`),
+    );
     expect(evidenceLogRef(1, exampleHash)).toBe(`evidence-log:1:${exampleHash}`);
     expect(parseRecordLine(line(record))).toEqual({ record });
   });
@@ -55,10 +57,20 @@ describe('record hash and line', () => {
     expect(codeOf(text.replace('"sequence":1', '"sequence":0'))).toBe('bad_shape');
     expect(codeOf('[]')).toBe('bad_shape');
     // A bad UTF-8 byte decodes to U+FFFD; the bytes still differ from the canonical form.
-    const withReplacement = Buffer.from(recordLine({ ...exampleBody, request: { t: '\ufffd' }, record_hash: recordHash({ ...exampleBody, request: { t: '\ufffd' } }) }));
+    const withReplacement = Buffer.from(
+      recordLine({
+        ...exampleBody,
+        request: { t: '\ufffd' },
+        record_hash: recordHash({ ...exampleBody, request: { t: '\ufffd' } }),
+      }),
+    );
     expect(codeOf(withReplacement)).toBeUndefined();
     const index = withReplacement.indexOf(Buffer.from('\ufffd'));
-    const corrupted = Buffer.concat([withReplacement.subarray(0, index), Buffer.from([0xff]), withReplacement.subarray(index + 3)]);
+    const corrupted = Buffer.concat([
+      withReplacement.subarray(0, index),
+      Buffer.from([0xff]),
+      withReplacement.subarray(index + 3),
+    ]);
     expect(codeOf(corrupted)).toBe('not_canonical');
   });
 });
@@ -73,14 +85,19 @@ describe('record signatures', () => {
     expect(signature.algorithm).toBe('Ed25519');
     if (signature.algorithm !== 'Ed25519') return;
     expect(signature.key_id).toBe(keyFingerprint(publicKey).keyId);
-    expect(verify(null, Buffer.from(exampleHash), publicKey, Buffer.from(signature.value, 'base64'))).toBe(true);
+    expect(verify(null, Buffer.from(exampleHash), publicKey, Buffer.from(signature.value, 'base64'))).toBe(
+      true,
+    );
     const record: EvidenceRecord = { ...exampleBody, record_hash: exampleHash, signature };
     expect(signatureProblem(record, { algorithm: 'Ed25519', publicKey })).toBeUndefined();
-    expect(signatureProblem(record, { algorithm: 'Ed25519', publicKey: other.publicKey })?.code).toBe('bad_signature');
-    expect(signatureProblem(record, { algorithm: 'HMAC-SHA256', secret })?.code).toBe('bad_signature');
-    expect(signatureProblem({ ...exampleBody, record_hash: exampleHash }, { algorithm: 'Ed25519', publicKey })?.code).toBe(
-      'missing_signature',
+    expect(signatureProblem(record, { algorithm: 'Ed25519', publicKey: other.publicKey })?.code).toBe(
+      'bad_signature',
     );
+    expect(signatureProblem(record, { algorithm: 'HMAC-SHA256', secret })?.code).toBe('bad_signature');
+    expect(
+      signatureProblem({ ...exampleBody, record_hash: exampleHash }, { algorithm: 'Ed25519', publicKey })
+        ?.code,
+    ).toBe('missing_signature');
   });
 
   it('HMAC-SHA256 is the hex HMAC of the hex record hash', () => {
@@ -91,9 +108,12 @@ describe('record signatures', () => {
     });
     const record: EvidenceRecord = { ...exampleBody, record_hash: exampleHash, signature };
     expect(signatureProblem(record, { algorithm: 'HMAC-SHA256', secret })).toBeUndefined();
-    expect(signatureProblem(record, { algorithm: 'HMAC-SHA256', secret: Buffer.from('another secret of 32 bytes......') })?.code).toBe(
-      'bad_signature',
-    );
+    expect(
+      signatureProblem(record, {
+        algorithm: 'HMAC-SHA256',
+        secret: Buffer.from('another secret of 32 bytes......'),
+      })?.code,
+    ).toBe('bad_signature');
     // A signed record still parses as an intact record on its own (signatures are checked with a key).
     expect(parseRecordLine(line(record))).toEqual({ record });
   });

@@ -24,7 +24,10 @@ const fakeClock = (): (() => number) => {
   return () => now++;
 };
 
-async function logBytes(entries: readonly EvidenceEntry[], options: EvidenceLogOptions = {}): Promise<Buffer> {
+async function logBytes(
+  entries: readonly EvidenceEntry[],
+  options: EvidenceLogOptions = {},
+): Promise<Buffer> {
   const path = join(dir, `log-${fileCounter++}.jsonl`);
   const log = openEvidenceLog(path, { clock: fakeClock(), fsync: 'never', ...options });
   for (const entry of entries) log.append(entry);
@@ -39,7 +42,10 @@ function tokens(bytes: Buffer): { text: string; terminated: boolean }[] {
   const text = bytes.toString('latin1');
   const parts = text.split('\n');
   const last = parts.pop() as string;
-  return [...parts.map((part) => ({ text: part, terminated: true })), ...(last === '' ? [] : [{ text: last, terminated: false }])];
+  return [
+    ...parts.map((part) => ({ text: part, terminated: true })),
+    ...(last === '' ? [] : [{ text: last, terminated: false }]),
+  ];
 }
 
 /**
@@ -47,7 +53,10 @@ function tokens(bytes: Buffer): { text: string; terminated: boolean }[] {
  * the first broken record; a mutation that only removed whole lines from the end is undetectable
  * by the chain alone and reads as a shorter, intact log.
  */
-function expectedOutcome(original: Buffer, mutated: Buffer): { ok: true; records: number } | { ok: false; line: number } {
+function expectedOutcome(
+  original: Buffer,
+  mutated: Buffer,
+): { ok: true; records: number } | { ok: false; line: number } {
   const before = tokens(original);
   const after = tokens(mutated);
   for (let i = 0; i < after.length; i++) {
@@ -95,7 +104,11 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
 );
 
 function mutate(bytes: Buffer, mutation: Mutation): Buffer | undefined {
-  const lines = bytes.toString('latin1').split('\n').slice(0, -1).map((line) => `${line}\n`);
+  const lines = bytes
+    .toString('latin1')
+    .split('\n')
+    .slice(0, -1)
+    .map((line) => `${line}\n`);
   const join = (parts: string[]): Buffer => Buffer.from(parts.join(''), 'latin1');
   switch (mutation.kind) {
     case 'edit': {
@@ -148,20 +161,50 @@ describe('verifyEvidenceLogBytes / verifyEvidenceLogFile', () => {
   );
 
   it('names the reason for each kind of damage', async () => {
-    const entries = Array.from({ length: 4 }, (_, i) => ({ request: { i }, decision: { decision: 'allow' } }));
+    const entries = Array.from({ length: 4 }, (_, i) => ({
+      request: { i },
+      decision: { decision: 'allow' },
+    }));
     const original = await logBytes(entries);
     const lines = original.toString('utf8').split('\n').slice(0, -1);
     const check = (text: string) => verifyEvidenceLogBytes(Buffer.from(text)).broken;
     const joined = (parts: string[]): string => parts.map((l) => `${l}\n`).join('');
-    expect(check(joined([lines[0], lines[2], lines[3]] as string[]))).toMatchObject({ line: 2, sequence: 3, code: 'sequence_mismatch' });
-    expect(check(joined([lines[1], lines[0]] as string[]))).toMatchObject({ line: 1, sequence: 2, code: 'sequence_mismatch' });
-    expect(check(joined([lines[0], lines[0]] as string[]))).toMatchObject({ line: 2, sequence: 1, code: 'sequence_mismatch' });
+    expect(check(joined([lines[0], lines[2], lines[3]] as string[]))).toMatchObject({
+      line: 2,
+      sequence: 3,
+      code: 'sequence_mismatch',
+    });
+    expect(check(joined([lines[1], lines[0]] as string[]))).toMatchObject({
+      line: 1,
+      sequence: 2,
+      code: 'sequence_mismatch',
+    });
+    expect(check(joined([lines[0], lines[0]] as string[]))).toMatchObject({
+      line: 2,
+      sequence: 1,
+      code: 'sequence_mismatch',
+    });
     expect(check(joined(lines).slice(0, -5))).toMatchObject({ line: 4, sequence: 4, code: 'torn' });
-    expect(check(joined(lines).replace('{"i":2}', '{"i":7}'))).toMatchObject({ line: 3, sequence: 3, code: 'hash_mismatch' });
+    expect(check(joined(lines).replace('{"i":2}', '{"i":7}'))).toMatchObject({
+      line: 3,
+      sequence: 3,
+      code: 'hash_mismatch',
+    });
     expect(check(`${joined(lines)}\n`)).toMatchObject({ line: 5, sequence: null, code: 'not_json' });
     // A record from another log has a valid hash and the right sequence but the wrong previous_hash.
-    const otherLog = (await logBytes([{ request: { other: true }, decision: {} }, { request: { x: 1 }, decision: {} }])).toString('utf8').split('\n');
-    expect(check(joined([lines[0], otherLog[1]] as string[]))).toMatchObject({ line: 2, sequence: 2, code: 'previous_hash_mismatch' });
+    const otherLog = (
+      await logBytes([
+        { request: { other: true }, decision: {} },
+        { request: { x: 1 }, decision: {} },
+      ])
+    )
+      .toString('utf8')
+      .split('\n');
+    expect(check(joined([lines[0], otherLog[1]] as string[]))).toMatchObject({
+      line: 2,
+      sequence: 2,
+      code: 'previous_hash_mismatch',
+    });
     expect(verifyEvidenceLogBytes(Buffer.alloc(0))).toEqual({
       ok: true,
       records: 0,
@@ -207,8 +250,14 @@ describe('signatures', () => {
       signed_records: 3,
       signatures: 'verified',
     });
-    expect(verifyEvidenceLogBytes(signed)).toMatchObject({ ok: true, signatures: 'not_checked', signed_records: 3 });
-    expect(verifyEvidenceLogBytes(signed, { key: { algorithm: 'Ed25519', publicKey: other.publicKey } }).broken).toMatchObject({
+    expect(verifyEvidenceLogBytes(signed)).toMatchObject({
+      ok: true,
+      signatures: 'not_checked',
+      signed_records: 3,
+    });
+    expect(
+      verifyEvidenceLogBytes(signed, { key: { algorithm: 'Ed25519', publicKey: other.publicKey } }).broken,
+    ).toMatchObject({
       line: 1,
       sequence: 1,
       code: 'bad_signature',
@@ -217,12 +266,16 @@ describe('signatures', () => {
     const text = signed.toString('utf8');
     const second = text.indexOf('"value":"', text.indexOf('"sequence":2')) + 9;
     const edited = text.slice(0, second) + (text[second] === 'A' ? 'B' : 'A') + text.slice(second + 1);
-    expect(verifyEvidenceLogBytes(Buffer.from(edited), { key: { algorithm: 'Ed25519', publicKey } }).broken).toMatchObject({
+    expect(
+      verifyEvidenceLogBytes(Buffer.from(edited), { key: { algorithm: 'Ed25519', publicKey } }).broken,
+    ).toMatchObject({
       line: 2,
       code: 'bad_signature',
     });
     const unsigned = await logBytes(entries);
-    expect(verifyEvidenceLogBytes(unsigned, { key: { algorithm: 'Ed25519', publicKey } }).broken).toMatchObject({
+    expect(
+      verifyEvidenceLogBytes(unsigned, { key: { algorithm: 'Ed25519', publicKey } }).broken,
+    ).toMatchObject({
       line: 1,
       code: 'missing_signature',
     });
@@ -230,10 +283,17 @@ describe('signatures', () => {
 
   it('HMAC-SHA256: verifies with the secret, fails with another', async () => {
     const signed = await logBytes(entries, { signingKey: { algorithm: 'HMAC-SHA256', secret } });
-    expect(verifyEvidenceLogBytes(signed, { key: { algorithm: 'HMAC-SHA256', secret } })).toMatchObject({ ok: true, signed_records: 3 });
+    expect(verifyEvidenceLogBytes(signed, { key: { algorithm: 'HMAC-SHA256', secret } })).toMatchObject({
+      ok: true,
+      signed_records: 3,
+    });
     expect(
-      verifyEvidenceLogBytes(signed, { key: { algorithm: 'HMAC-SHA256', secret: Buffer.from('another secret, sixteen+ bytes') } }).broken,
+      verifyEvidenceLogBytes(signed, {
+        key: { algorithm: 'HMAC-SHA256', secret: Buffer.from('another secret, sixteen+ bytes') },
+      }).broken,
     ).toMatchObject({ line: 1, code: 'bad_signature' });
-    expect(verifyEvidenceLogBytes(signed, { key: { algorithm: 'Ed25519', publicKey } }).broken).toMatchObject({ line: 1, code: 'bad_signature' });
+    expect(verifyEvidenceLogBytes(signed, { key: { algorithm: 'Ed25519', publicKey } }).broken).toMatchObject(
+      { line: 1, code: 'bad_signature' },
+    );
   });
 });
