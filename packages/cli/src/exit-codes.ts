@@ -6,10 +6,11 @@ export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 /** Bad input or usage: nothing was decided. */
 export const EXIT_BAD_INPUT = 2;
-/** `release verify`: the release directory failed verification. */
+/** `release verify`: the release directory failed verification; `evidence verify-log`: a broken record. */
 export const EXIT_VERIFICATION_FAILED = 3;
 
-const FAILURE_CODES: ReadonlySet<ErrorCode> = new Set(['internal', 'compile_failed']);
+// evidence_unwritable: the decision was made but could not be recorded, a fault of the environment.
+const FAILURE_CODES: ReadonlySet<ErrorCode> = new Set(['internal', 'compile_failed', 'evidence_unwritable']);
 
 /** The one place error codes become exit statuses. */
 export function exitCodeFor(error: unknown): number {
