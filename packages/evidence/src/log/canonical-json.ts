@@ -1,3 +1,5 @@
+import { jsonString } from '../serialize.js';
+
 /**
  * The canonical JSON form of the evidence log (RFC 8785, JSON Canonicalization Scheme): object
  * keys sorted by UTF-16 code units (JavaScript's default sort) at every level, no whitespace,
@@ -11,7 +13,7 @@
 export function canonicalJson(value: unknown): string {
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
+      return jsonString(value);
     case 'number':
       // JSON has no NaN or infinities; JSON.stringify would silently print null.
       if (!Number.isFinite(value)) throw new TypeError(`cannot record the number ${value} in JSON`);
@@ -20,15 +22,20 @@ export function canonicalJson(value: unknown): string {
       return value ? 'true' : 'false';
     case 'object': {
       if (value === null) return 'null';
-      if (Array.isArray(value)) return `[${value.map((item: unknown) => canonicalJson(item)).join(',')}]`;
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i]);
+        return `${out}]`;
+      }
       const record = value as Record<string, unknown>;
-      const parts: string[] = [];
+      let out = '{';
       for (const key of Object.keys(record).sort()) {
         const item = record[key];
         // As JSON.stringify: an undefined member is absent.
-        if (item !== undefined) parts.push(`${JSON.stringify(key)}:${canonicalJson(item)}`);
+        if (item !== undefined)
+          out += (out.length === 1 ? '' : ',') + jsonString(key) + ':' + canonicalJson(item);
       }
-      return `{${parts.join(',')}}`;
+      return `${out}}`;
     }
     default:
       throw new TypeError(`cannot record a ${typeof value} in JSON`);

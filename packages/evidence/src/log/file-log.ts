@@ -22,6 +22,7 @@ import {
   parseRecordLine,
   recordHash,
   recordLine,
+  sha256OfText,
   signRecordHash,
   type EvidenceRecord,
   type EvidenceRecordBody,
@@ -149,9 +150,7 @@ function encodeDecisionRecord(
   const head = `{"decision":${canonicalJson(decision)},"kind":"decision","previous_hash":"${previousHash}"`;
   const requestJson = canonicalJson(request);
   const timeJson = JSON.stringify(time);
-  const hash = createHash('sha256')
-    .update(`${head},"request":${requestJson},"sequence":${sequence},"time":${timeJson}}`, 'utf8')
-    .digest('hex');
+  const hash = sha256OfText(`${head},"request":${requestJson},"sequence":${sequence},"time":${timeJson}}`);
   const signature = signingKey ? `,"signature":${canonicalJson(signRecordHash(hash, signingKey))}` : '';
   return {
     hash,

@@ -1,4 +1,4 @@
-import { createHash, createHmac, sign, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
+import { createHmac, hash as oneShotHash, sign, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
 import { keyFingerprint, publicKeyOf } from '../signing/ed25519.js';
 import { canonicalJson } from './canonical-json.js';
 
@@ -51,8 +51,10 @@ export type EvidenceVerificationKey =
 const HEX64 = /^[0-9a-f]{64}$/;
 
 /** SHA-256 (lowercase hex) of the UTF-8 bytes of the body's canonical JSON. */
-export const recordHash = (body: EvidenceRecordBody): string =>
-  createHash('sha256').update(canonicalJson(body), 'utf8').digest('hex');
+export const recordHash = (body: EvidenceRecordBody): string => sha256OfText(canonicalJson(body));
+
+/** SHA-256 (lowercase hex) of a string's UTF-8 bytes; the one-shot API skips a Hash object per record. */
+export const sha256OfText = (text: string): string => oneShotHash('sha256', text, 'hex');
 
 /** Signatures cover the record hash: the UTF-8 bytes of its 64 lowercase hex digits. */
 export function signRecordHash(hash: string, key: EvidenceSigningKey): EvidenceSignature {
