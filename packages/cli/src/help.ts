@@ -15,6 +15,10 @@ Decision options:
                       the label is the request's policy_pack, else the file's metadata.id
   --policy-dir DIR    resolve packs by id in DIR (default: $CAVRA_POLICY_DIR, else the bundled packs)
   --registry FILE     decide MCP tool calls with this trust registry (JSON)
+  --evidence-log FILE append each decision to this hash-chained evidence log; its reference is added
+                      to evidence_refs (see docs/evidence-log.md). With it: --evidence-fsync
+                      always|interval|never (default interval), --evidence-signing-key FILE (Ed25519
+                      PEM) or --evidence-hmac-key FILE, --evidence-recover-torn (move a torn tail aside)
   Single-dash forms (-input FILE, -policy=FILE) are accepted, as the Go runtime CLI accepted them.
 
 Request: {"action_type": "read_file" | "write_file" | "execute_command" | "git_operation" |
@@ -24,10 +28,12 @@ Unknown action types fail closed: require_approval, rule runtime.default.require
 
 Exit status:
   0  a decision was printed (batch: every line was answered, errors in place)
-  1  internal fault (batch: a line met one, and was answered with code "internal");
+  1  internal fault (batch: a line met one, and was answered with code "internal"), or the
+     evidence log cannot be written (evidence_unwritable; no decision is printed for that request);
      policy commands: any failure, as in Python
   2  bad input or usage: not JSON, not an object, missing or non-string fields, request over 1 MiB,
-     unknown pack, unreadable or invalid policy or registry file, unknown option
+     unknown pack, unreadable or invalid policy or registry file, unknown option; an evidence log
+     that is locked, torn or corrupt, or a bad evidence key
   3  release verify: the release directory failed verification
 Errors are printed to stderr as {"error": {"code", "message", "issues"?}}.
 `;
