@@ -139,12 +139,15 @@ export class EvidenceLogVerifier {
   }
 }
 
-/** The `"sequence":N` a damaged line states, for the report; null when there is none. */
+/**
+ * The `"sequence":N` a damaged line states, for the report; null when there is none. The last
+ * match: the top-level key sorts after `request`, which may hold a `sequence` key of its own.
+ */
 function sequenceOf(bytes: Uint8Array): number | null {
-  const match = /"sequence":(\d{1,15})[,}]/.exec(
-    Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'),
-  );
-  return match ? Number(match[1]) : null;
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  let stated: number | null = null;
+  for (const match of text.matchAll(/"sequence":(\d{1,15})[,}]/g)) stated = Number(match[1]);
+  return stated;
 }
 
 /** Checks a whole log held in memory. */

@@ -191,6 +191,14 @@ describe('verifyEvidenceLogBytes / verifyEvidenceLogFile', () => {
       code: 'hash_mismatch',
     });
     expect(check(`${joined(lines)}\n`)).toMatchObject({ line: 5, sequence: null, code: 'not_json' });
+    // A damaged record names its own sequence, not one inside its request.
+    const nested = (await logBytes([{ request: { sequence: 42 }, decision: {} }])).toString('utf8');
+    expect(check(nested.replace('"request":{"sequence":42}', '"request":{"sequence":43}'))).toMatchObject({
+      line: 1,
+      sequence: 1,
+      code: 'hash_mismatch',
+    });
+    expect(check(nested.slice(0, -3))).toMatchObject({ line: 1, sequence: 1, code: 'torn' });
     // A record from another log has a valid hash and the right sequence but the wrong previous_hash.
     const otherLog = (
       await logBytes([
