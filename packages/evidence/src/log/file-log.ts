@@ -83,13 +83,17 @@ function readExactly(fd: number, length: number, position: number): Buffer {
   return done === length ? buffer : buffer.subarray(0, done);
 }
 
-/** Offset of the last newline in [0, end), or -1. Reads backwards in blocks. */
-function lastNewlineBefore(fd: number, end: number): number {
+/**
+ * Offset of the last newline in [0, end), or -1 when there is none; -2 when there is none within
+ * the last `maxScan` bytes (a line longer than any record). Reads backwards in blocks.
+ */
+function lastNewlineBefore(fd: number, end: number, maxScan = MAX_RECORD_LINE_BYTES + 1): number {
   const blockSize = 64 * 1024;
   for (let pos = end; pos > 0;) {
+    if (end - pos >= maxScan) return -2;
     const start = Math.max(0, pos - blockSize);
     const index = readExactly(fd, pos - start, start).lastIndexOf(NEWLINE);
-    if (index !== -1) return start + index;
+    if (index !== -1) return end - (start + index) > maxScan ? -2 : start + index;
     pos = start;
   }
   return -1;
@@ -196,10 +200,17 @@ export function openEvidenceLog(path: string, options: EvidenceLogOptions = {}):
     size = stat.size;
     if (size === 0) syncDirectory(path);
     const lastNewline = lastNewlineBefore(fd, size);
+    // A crash tears at most one record; a longer run of bytes without a newline is not a torn write.
+    if (lastNewline === -2) {
+      throw new CavraError(
+        'evidence_log_corrupt',
+        `evidence log ${path} ends in more than ${MAX_RECORD_LINE_BYTES} bytes without a newline; run verify-log`,
+      );
+    }
     tornStart = lastNewline + 1;
     if (lastNewline !== -1) {
       const lineStart = lastNewlineBefore(fd, lastNewline) + 1;
-      if (lastNewline - lineStart > MAX_RECORD_LINE_BYTES) {
+      if (lineStart === -1 || lastNewline - lineStart > MAX_RECORD_LINE_BYTES) {
         throw new CavraError(
           'evidence_log_corrupt',
           `evidence log ${path}: the last record (at byte ${lineStart}) is longer than ${MAX_RECORD_LINE_BYTES} bytes`,

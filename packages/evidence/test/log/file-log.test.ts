@@ -17,6 +17,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CavraError } from '@cavra/policy-model';
 import {
   GENESIS_HASH,
+  MAX_RECORD_LINE_BYTES,
   generateSigningKeyPair,
   lockPathOf,
   openEvidenceLog,
@@ -192,6 +193,14 @@ describe('torn and corrupt tails', () => {
     expect(codeOf(() => openEvidenceLog(path))).toBe('evidence_log_corrupt');
     truncateSync(path, 0);
     expect(codeOf(() => openEvidenceLog(path))).toBeUndefined();
+  });
+
+  it('refuses a tail longer than any record as corrupt, not torn (a crash tears one record at most)', async () => {
+    await writeLog(1);
+    // Sparse zeros: more bytes without a newline than the longest record line.
+    truncateSync(path, readFileSync(path).length + MAX_RECORD_LINE_BYTES + 2);
+    expect(codeOf(() => openEvidenceLog(path, { recoverTornTail: true }))).toBe('evidence_log_corrupt');
+    expect(readdirSync(dir)).toEqual(['evidence.jsonl']);
   });
 });
 
