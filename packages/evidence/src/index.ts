@@ -44,7 +44,7 @@ export {
   type ReleaseReport,
 } from './signing/release.js';
 export type { EvidenceEntry, EvidenceSink } from './log/evidence-sink.js';
-export { canonicalJson } from './log/canonical-json.js';
+export { canonicalDecisionJson, canonicalJson } from './log/canonical-json.js';
 export {
   GENESIS_HASH,
   evidenceLogRef,

@@ -1,3 +1,4 @@
+import { DECISION_KEYS } from '@cavra/policy-model';
 import { jsonString } from '../serialize.js';
 
 /**
@@ -40,4 +41,29 @@ export function canonicalJson(value: unknown): string {
     default:
       throw new TypeError(`cannot record a ${typeof value} in JSON`);
   }
+}
+
+const SORTED_DECISION_KEYS = [...DECISION_KEYS].sort();
+const SORTED_DECISION_PREFIXES = SORTED_DECISION_KEYS.map((key, i) => `${i === 0 ? '{' : ','}"${key}":`);
+
+/**
+ * `canonicalJson(decision)`, about twice as fast for a decision object as the envelope builds it
+ * (exactly the 17 keys, in Python's order): its sorted key order is known, so nothing is sorted.
+ * Anything else takes the general path.
+ */
+export function canonicalDecisionJson(decision: unknown): string {
+  if (typeof decision !== 'object' || decision === null) return canonicalJson(decision);
+  const record = decision as Record<string, unknown>;
+  const keys = Object.keys(record);
+  if (keys.length !== DECISION_KEYS.length) return canonicalJson(decision);
+  for (let i = 0; i < keys.length; i++) if (keys[i] !== DECISION_KEYS[i]) return canonicalJson(decision);
+  let out = '';
+  for (let i = 0; i < SORTED_DECISION_KEYS.length; i++) {
+    const value = record[SORTED_DECISION_KEYS[i] as string];
+    if (value === undefined) return canonicalJson(decision); // absent members: the general rules
+    out +=
+      (SORTED_DECISION_PREFIXES[i] as string) +
+      (typeof value === 'string' ? jsonString(value) : canonicalJson(value));
+  }
+  return `${out}}`;
 }

@@ -13,7 +13,7 @@ import { basename, dirname } from 'node:path';
 import { createHash } from 'node:crypto';
 import { CavraError } from '@cavra/policy-model';
 import { pythonUtcIsoformat, systemMicrosecondClock, type MicrosecondClock } from '../timestamp.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalDecisionJson, canonicalJson } from './canonical-json.js';
 import type { EvidenceEntry, EvidenceSink } from './evidence-sink.js';
 import { acquireLogLock } from './lock.js';
 import {
@@ -151,7 +151,7 @@ function encodeDecisionRecord(
   signingKey: EvidenceSigningKey | undefined,
 ): { hash: string; line: string } {
   // Canonical order (keys sorted): decision, kind, previous_hash, [record_hash], request, sequence, [signature], time.
-  const head = `{"decision":${canonicalJson(decision)},"kind":"decision","previous_hash":"${previousHash}"`;
+  const head = `{"decision":${canonicalDecisionJson(decision)},"kind":"decision","previous_hash":"${previousHash}"`;
   const requestJson = canonicalJson(request);
   const timeJson = JSON.stringify(time);
   const hash = sha256OfText(`${head},"request":${requestJson},"sequence":${sequence},"time":${timeJson}}`);

@@ -1,6 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../src/index.js';
+import { DECISION_KEYS } from '@cavra/policy-model';
+import { createDecisionEnveloper, canonicalDecisionJson, canonicalJson } from '../../src/index.js';
 
 describe('canonicalJson (RFC 8785 key order and number/string forms)', () => {
   it('sorts keys by UTF-16 code units at every level, with no whitespace', () => {
@@ -36,5 +37,52 @@ describe('canonicalJson (RFC 8785 key order and number/string forms)', () => {
     const reparsed = JSON.parse(text) as unknown;
     expect(reparsed).toStrictEqual(JSON.parse(JSON.stringify(value)));
     expect(canonicalJson(reparsed)).toBe(text);
+  });
+
+  const decisionLike = fc.tuple(
+    fc.array(
+      fc.oneof(fc.string(), fc.constant(null), fc.jsonValue({ maxDepth: 1 }), fc.constant(undefined)),
+      {
+        minLength: DECISION_KEYS.length,
+        maxLength: DECISION_KEYS.length,
+      },
+    ),
+    fc.boolean(),
+  );
+  test.prop([decisionLike])(
+    'canonicalDecisionJson is canonicalJson, on the fast path and off it',
+    ([values, shuffled]) => {
+      const keys = shuffled ? [...DECISION_KEYS].reverse() : DECISION_KEYS;
+      const decision = Object.fromEntries(keys.map((key, i) => [key, values[i]]));
+      let expected: string | undefined;
+      try {
+        expected = canonicalJson(decision);
+      } catch {
+        expect(() => canonicalDecisionJson(decision)).toThrow(TypeError);
+        return;
+      }
+      expect(canonicalDecisionJson(decision)).toBe(expected);
+    },
+  );
+
+  it('canonicalDecisionJson takes the fast path for envelope decisions', () => {
+    const envelope = createDecisionEnveloper({ clock: () => 1_767_225_600_000_000 });
+    const decision = envelope({
+      session_id: 's\u0001',
+      agent_id: 'a',
+      actor: 'ai-agent',
+      action_type: 'read_file',
+      target: null,
+      requested_operation: 'read',
+      policy_pack: 'cavra-baseline',
+      policy_id: 'cavra-baseline',
+      rule_id: 'r',
+      decision: 'allow',
+      severity: 'low',
+      reason: 'é "quoted"',
+      approver_group: null,
+    } as never);
+    expect(canonicalDecisionJson(decision)).toBe(canonicalJson(decision));
+    expect(canonicalDecisionJson([1])).toBe('[1]');
   });
 });

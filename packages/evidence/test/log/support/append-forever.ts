@@ -8,7 +8,11 @@ const big = 'p'.repeat(2_000_000);
 const log = openEvidenceLog(path, { fsync: 'never', recoverTornTail: true });
 for (let i = 0; ; i++) {
   log.append({
-    request: { action_type: 'read_file', target: `file-${i}`, pad: i % 25 === 0 ? big : 'p'.repeat(i % 5000) },
+    request: {
+      action_type: 'read_file',
+      target: `file-${i}`,
+      pad: i % 25 === 0 ? big : 'p'.repeat(i % 5000),
+    },
     decision: { decision: 'allow', i },
   });
   if (i % 100 === 0) process.stdout.write(`${log.nextSequence - 1}\n`);
