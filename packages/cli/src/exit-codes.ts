@@ -9,7 +9,7 @@ export const ExitStatus = {
   Failure: 1,
   /** Bad input or usage: nothing was decided. */
   BadInput: 2,
-  /** `release verify`: the release directory failed verification. */
+  /** `release verify`: the release directory failed verification; `evidence verify-log`: a broken record. */
   VerificationFailed: 3,
 } as const;
 export type ExitStatus = (typeof ExitStatus)[keyof typeof ExitStatus];
@@ -31,7 +31,13 @@ export interface ExitRows {
 
 /** The rows every command starts from: bad input is 2, our own faults are 1. */
 const DEFAULT_ROWS = {
-  codes: { internal: ExitStatus.Failure, compile_failed: ExitStatus.Failure, output_failed: ExitStatus.Failure },
+  // evidence_unwritable: the decision was made but could not be recorded, a fault of the environment.
+  codes: {
+    internal: ExitStatus.Failure,
+    compile_failed: ExitStatus.Failure,
+    output_failed: ExitStatus.Failure,
+    evidence_unwritable: ExitStatus.Failure,
+  },
   otherwise: ExitStatus.BadInput,
 } as const satisfies ExitRows;
 

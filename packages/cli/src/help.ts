@@ -21,6 +21,10 @@ Decision options:
                       or "..", no "/", "\\" or NUL
   --registry FILE     decide MCP tool calls with this trust registry: a JSON object ({} = no
                       servers: every MCP server is unknown); null, [], false, 0, "" are refused
+  --evidence-log FILE append each decision to this hash-chained evidence log; its reference is added
+                      to evidence_refs (see docs/evidence-log.md). With it: --evidence-fsync
+                      always|interval|never (default interval), --evidence-signing-key FILE (Ed25519
+                      PEM) or --evidence-hmac-key FILE, --evidence-recover-torn (move a torn tail aside)
   Option values must not be empty (--policy-dir= is a usage error).
   Single-dash forms (-input FILE, -policy=FILE) are accepted, as the Go runtime CLI accepted them.
 
@@ -32,10 +36,12 @@ Unknown action types fail closed: require_approval, rule runtime.default.require
 Exit status:
   0  a decision was printed (batch: every line was answered, errors in place)
   1  internal fault (batch: a line met one, and was answered with code "internal"); stdout could
-     not be written (output_failed, e.g. a full disk); policy commands: any failure, as in Python
+     not be written (output_failed, e.g. a full disk); the evidence log cannot be written
+     (evidence_unwritable: no decision is printed for that request); policy commands: any failure, as in Python
   2  bad input or usage: not JSON, not an object, missing or non-string fields, request over 1 MiB
      (a trailing newline not counted), unknown or path-like pack, pack not allowed by
-     --policy-pack, unreadable or invalid policy or registry file, unknown option
-  3  release verify: the release directory failed verification
+     --policy-pack, unreadable or invalid policy or registry file, unknown option; an evidence log
+     that is locked, torn or corrupt, or a bad evidence key
+  3  release verify: the release directory failed verification; evidence verify-log: a broken record
 Errors are printed to stderr as {"error": {"code", "message", "issues"?, "python"?}}.
 `;

@@ -44,3 +44,48 @@ export {
   type ReleaseReport,
 } from './signing/release.js';
 export type { EvidenceEntry, EvidenceSink } from './log/evidence-sink.js';
+export { canonicalDecisionJson, canonicalJson } from './log/canonical-json.js';
+export {
+  GENESIS_HASH,
+  evidenceLogRef,
+  parseRecordLine,
+  recordHash,
+  recordLine,
+  signRecordHash,
+  signatureProblem,
+  type EvidenceRecord,
+  type EvidenceRecordBody,
+  type EvidenceRecordKind,
+  type EvidenceSignature,
+  type EvidenceSigningKey,
+  type EvidenceVerificationKey,
+  type RecordProblem,
+  type RecordProblemCode,
+  type RecoveredTail,
+} from './log/record.js';
+export {
+  DEFAULT_FSYNC_INTERVAL_MS,
+  DEFAULT_FSYNC_POLICY,
+  FSYNC_POLICIES,
+  MAX_RECORD_LINE_BYTES,
+  openEvidenceLog,
+  recordDecision,
+  type EvidenceLog,
+  type EvidenceLogOptions,
+  type FsyncPolicy,
+} from './log/file-log.js';
+export { acquireLogLock, lockPathOf } from './log/lock.js';
+export {
+  MIN_HMAC_SECRET_BYTES,
+  hmacSecretFrom,
+  readEvidenceSigningKey,
+  readEvidenceVerificationKey,
+} from './log/keys.js';
+export {
+  EvidenceLogVerifier,
+  verifyEvidenceLogBytes,
+  verifyEvidenceLogFile,
+  type BrokenRecord,
+  type LogVerificationReport,
+  type VerifyLogOptions,
+} from './log/verify-log.js';

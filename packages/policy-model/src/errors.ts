@@ -25,6 +25,12 @@ export const ERROR_CODES = [
   'compile_failed',
   'output_failed',
   'internal',
+  // evidence log (@cavra/evidence openEvidenceLog / verify-log)
+  'evidence_unwritable',
+  'evidence_log_locked',
+  'evidence_log_torn',
+  'evidence_log_corrupt',
+  'evidence_key_invalid',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -1,12 +1,13 @@
 import { createReadStream, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CavraError, loadPolicyJsonFile, resolvePackSource } from '@cavra/policy-model';
-import { decisionJson } from '@cavra/evidence';
+import { decisionJson, recordDecision, type EvidenceSink } from '@cavra/evidence';
 import { readTrustRegistryDocument } from '@cavra/registry';
 import { booleanFlag, parseArgs, stringFlag } from '../args.js';
 import { createDecisionEngine, type DecisionEngine } from '@cavra/engine';
 import { EXIT_FAILURE, EXIT_OK, errorPayload } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
+import { EVIDENCE_LOG_FLAGS, openEvidenceLogFromFlags } from '../evidence-log-option.js';
 
 /** A request (one JSON document, or one batch line) may be at most 1 MiB, a trailing newline not counted. */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -19,6 +20,7 @@ export const DECIDE_FLAGS = {
   registry: 'string',
   'policy-pack': 'string',
   'allow-pack-paths': 'boolean',
+  ...EVIDENCE_LOG_FLAGS,
 } as const;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -111,9 +113,14 @@ async function decideSingle(
   engine: DecisionEngine,
   input: NodeJS.ReadableStream,
   io: CliIo,
+  log?: EvidenceSink,
 ): Promise<number> {
   const bytes = await readSingleRequest(input);
-  const decision = engine.decide(parseRequestText(decodeUtf8(bytes, 0, bytes.length)));
+  const request = parseRequestText(decodeUtf8(bytes, 0, bytes.length));
+  let decision = engine.decide(request);
+  // Recorded and flushed before it is printed: a decision the log cannot hold is not answered.
+  if (log) decision = recordDecision(log, request, decision);
+  await log?.close();
   io.stdout.write(`${JSON.stringify(decision, null, 2)}\n`);
   return EXIT_OK;
 }
@@ -126,7 +133,12 @@ const OUTPUT_BUFFER_BYTES = 256 * 1024;
  * `{"error": {...}}` in its place; exit 0, or 1 when a line met an internal fault. Streams: input is consumed chunk by chunk, output is flushed
  * with backpressure, and an over-long line is skipped (not buffered) up to its newline.
  */
-export async function decideBatch(engine: DecisionEngine, input: NodeJS.ReadableStream, io: CliIo): Promise<number> {
+export async function decideBatch(
+  engine: DecisionEngine,
+  input: NodeJS.ReadableStream,
+  io: CliIo,
+  log?: EvidenceSink,
+): Promise<number> {
   // Lines are UTF-8-encoded straight into byte buffers. A full buffer is queued and a fresh one
   // started (stdout may hold a written buffer until it is flushed, so none is reused).
   const stdout = io.stdout as NodeJS.WritableStream & { write(chunk: Uint8Array): boolean };
@@ -171,10 +183,12 @@ export async function decideBatch(engine: DecisionEngine, input: NodeJS.Readable
           python: 'ValueError: empty request line',
         });
       }
-      emit(decisionJson(engine.decide(parseRequestText(text))));
+      const request = parseRequestText(text);
+      const decision = engine.decide(request);
+      emit(decisionJson(log ? recordDecision(log, request, decision) : decision));
     } catch (error) {
       // Even a fault of ours answers its own line (code "internal") and the run goes on.
-      if (!(error instanceof CavraError)) internalFaults++;
+      if (!(error instanceof CavraError) || error.code === 'evidence_unwritable') internalFaults++;
       emit(JSON.stringify(errorPayload(error)));
     }
   };
@@ -208,6 +222,7 @@ export async function decideBatch(engine: DecisionEngine, input: NodeJS.Readable
   if (oversize) answerOversize();
   else if (carry && carry.length > 0) answer(carry, 0, carry.length);
   await flush();
+  await log?.close();
   return internalFaults > 0 ? EXIT_FAILURE : EXIT_OK;
 }
 
@@ -223,5 +238,11 @@ export async function decideCommand(argv: readonly string[], io: CliIo): Promise
   const engine = engineFrom(flags, io);
   const batch = booleanFlag(flags, 'batch');
   const input = openInput(flags, io, batch);
-  return batch ? decideBatch(engine, input, io) : decideSingle(engine, input, io);
+  const log = openEvidenceLogFromFlags(flags, io);
+  try {
+    return await (batch ? decideBatch(engine, input, io, log) : decideSingle(engine, input, io, log));
+  } finally {
+    // Only reached open on a failure (both modes close the log themselves); that failure is what gets reported.
+    await log?.close().catch(() => undefined);
+  }
 }

@@ -1,0 +1,85 @@
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync, constants } from 'node:fs';
+import { CavraError } from '@cavra/policy-model';
+
+/** The lock file of a log: `<log>.lock`, holding the owner's pid. */
+export const lockPathOf = (logPath: string): string => `${logPath}.lock`;
+
+const processIsAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, it is just not ours.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * Takes the exclusive lock of a log: creates `<log>.lock` with O_EXCL and writes our pid. A lock
+ * whose pid is no longer running (the owner was killed) is stale and taken over once. Local file
+ * systems only: a pid means nothing on another host. Returns the release function.
+ */
+export function acquireLogLock(logPath: string): () => void {
+  const lockPath = lockPathOf(logPath);
+  for (let attempt = 0; ; attempt++) {
+    let fd: number;
+    try {
+      fd = openSync(lockPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') {
+        throw new CavraError(
+          'evidence_unwritable',
+          `cannot create the lock file ${lockPath}: ${code ?? String(error)}`,
+        );
+      }
+      let owner = Number.NaN;
+      try {
+        owner = Number.parseInt(readFileSync(lockPath, 'utf8').trim(), 10);
+      } catch {
+        // Vanished between open and read: try again.
+      }
+      // A lock file without a pid may be one being written right now: only a dead pid is stale.
+      if (
+        attempt === 0 &&
+        Number.isSafeInteger(owner) &&
+        owner > 0 &&
+        owner !== process.pid &&
+        !processIsAlive(owner)
+      ) {
+        try {
+          unlinkSync(lockPath);
+        } catch {
+          // Someone else removed it first; the retry decides.
+        }
+        continue;
+      }
+      if (attempt === 0 && Number.isNaN(owner)) {
+        try {
+          readFileSync(lockPath);
+        } catch {
+          continue;
+        }
+      }
+      throw new CavraError(
+        'evidence_log_locked',
+        `evidence log ${logPath} is locked by ${Number.isNaN(owner) ? 'another writer' : `process ${owner}`} (${lockPath}); one process owns a log`,
+      );
+    }
+    try {
+      writeSync(fd, `${process.pid}\n`);
+    } finally {
+      closeSync(fd);
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      try {
+        unlinkSync(lockPath);
+      } catch {
+        // Already gone: nothing to release.
+      }
+    };
+  }
+}
