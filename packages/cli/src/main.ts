@@ -18,6 +18,7 @@ const releaseCommand: Command = async (argv, io) => {
 
 /** Subcommands, loaded on demand so that a decision does not pay for their modules. */
 const SUBCOMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  evidence: async () => (await import('./commands/evidence.js')).evidenceCommand,
   policy: async () => (await import('./commands/policy.js')).policyCommand,
   release: () => Promise.resolve(releaseCommand),
 };

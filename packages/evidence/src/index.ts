@@ -44,3 +44,62 @@ export {
   type ReleaseReport,
 } from './signing/release.js';
 export type { EvidenceEntry, EvidenceSink } from './log/evidence-sink.js';
+export { FIXED_NOW_ENV, clockFromEnvironment, parseIsoInstant } from './clock.js';
+export { PyBase64Error, pyB64decode } from './trust-roots/python-base64.js';
+export {
+  PyOsError,
+  PyValueError,
+  crashFromOsError,
+  decodePythonText,
+  fileNotFound,
+  isADirectory,
+  loadsPythonJson,
+  pythonCanonicalJson,
+  pythonCrash,
+  pythonJsonFileText,
+  readPythonJson,
+  type ReadBytes,
+} from './trust-roots/python-compat.js';
+export { loadPythonPemPublicKey, pythonEd25519Verify } from './trust-roots/python-pem.js';
+export {
+  DEFAULT_DISTRIBUTION_CHANNELS,
+  DISTRIBUTION_FILES,
+  DISTRIBUTION_OPERATOR_STEPS,
+  DISTRIBUTION_VERIFICATION_COMMANDS,
+  PRODUCT,
+  TRUST_ROOT_ALGORITHM,
+  TRUST_ROOT_BUNDLE_SCHEMA,
+  TRUST_ROOT_DISTRIBUTION_SCHEMA,
+  TRUST_ROOT_SCHEMA,
+  buildKeyTrustRoot,
+  buildTrustRootBundle,
+  buildTrustRootDistribution,
+  type DistributionOptions,
+  type TrustRootOptions,
+} from './trust-roots/trust-root.js';
+export {
+  EVIDENCE_BUNDLE_SCHEMA,
+  buildEvidenceManifest,
+  canonicalPublicKeyPem,
+  canonicalSigningInput,
+  hmacSignatureValue,
+  loadManifestPrivateKey,
+  signEvidenceManifest,
+  type ManifestFile,
+  type ManifestSigning,
+} from './trust-roots/manifest.js';
+export {
+  verifyEvidenceBundle,
+  type EvidenceReader,
+  type EvidenceVerdict,
+  type EvidenceVerifyOptions,
+} from './trust-roots/verify.js';
+export {
+  EVIDENCE_BUNDLE_FILES,
+  EVIDENCE_TAGLINE,
+  RETENTION_SCHEMA,
+  createEvidenceBundle,
+  renderComplianceMapping,
+  renderPrAttestation,
+  type EvidenceBundleOptions,
+} from './bundle/evidence-bundle.js';

@@ -22,6 +22,8 @@ export const ERROR_CODES = [
   'registry_unreadable',
   'registry_invalid',
   'compile_failed',
+  'evidence_unreadable',
+  'evidence_invalid',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
