@@ -103,3 +103,9 @@ export {
   renderPrAttestation,
   type EvidenceBundleOptions,
 } from './bundle/evidence-bundle.js';
+export {
+  releaseTrustRoots,
+  selectReleaseSigner,
+  type ReleaseTrustRoot,
+  type TrustRootSelection,
+} from './trust-roots/release-trust.js';

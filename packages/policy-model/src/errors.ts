@@ -24,6 +24,7 @@ export const ERROR_CODES = [
   'compile_failed',
   'evidence_unreadable',
   'evidence_invalid',
+  'release_verification_failed',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
