@@ -12,7 +12,13 @@ import {
 } from '@cavra/evidence';
 import { CavraError, PyJsonSyntaxError, parsePyJson } from '@cavra/policy-model';
 import { FileReadError, readRegularFile } from '@cavra/policy-model/node';
-import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, EXIT_VERIFICATION_FAILED, errorPayload } from '../exit-codes.js';
+import {
+  EXIT_BAD_INPUT,
+  EXIT_FAILURE,
+  EXIT_OK,
+  EXIT_VERIFICATION_FAILED,
+  errorPayload,
+} from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 
 /**
@@ -89,8 +95,10 @@ const parseArgs = (argv: readonly string[]): VerifyArgs | 'help' => {
   }
   if (dir === undefined) throw usage('missing DIR');
   // Required on purpose: trusting the key shipped inside the directory would prove nothing.
-  if (publicKey === undefined && trustRoot === undefined) throw usage('missing --public-key FILE or --trust-root FILE');
-  if (publicKey !== undefined && trustRoot !== undefined) throw usage('give --public-key or --trust-root, not both');
+  if (publicKey === undefined && trustRoot === undefined)
+    throw usage('missing --public-key FILE or --trust-root FILE');
+  if (publicKey !== undefined && trustRoot !== undefined)
+    throw usage('give --public-key or --trust-root, not both');
   if (strictValidity && trustRoot === undefined) throw usage('--strict-validity needs --trust-root');
   return { dir, publicKey, trustRoot, strictValidity, json };
 };
@@ -100,7 +108,8 @@ const readTrustedFile = (path: string, what: string): Buffer => {
   try {
     return readRegularFile(path, MAX_KEY_FILE_BYTES);
   } catch (error) {
-    if (error instanceof FileReadError) throw new CavraError('input_unreadable', `cannot read ${what}: ${error.message}`);
+    if (error instanceof FileReadError)
+      throw new CavraError('input_unreadable', `cannot read ${what}: ${error.message}`);
     throw error;
   }
 };
@@ -126,7 +135,11 @@ const readReleaseDir = async (dir: string): Promise<ReleaseDir> => {
   const problems: ReleaseProblem[] = [];
   for (const entry of entries) {
     if (!entry.isFile()) {
-      problems.push({ file: entry.name, code: 'unexpected_entry', message: 'not a regular file; a release directory holds files only' });
+      problems.push({
+        file: entry.name,
+        code: 'unexpected_entry',
+        message: 'not a regular file; a release directory holds files only',
+      });
       continue;
     }
     try {
@@ -135,8 +148,11 @@ const readReleaseDir = async (dir: string): Promise<ReleaseDir> => {
       if (!(error instanceof FileReadError)) throw error;
       problems.push({
         file: entry.name,
-        code: error.reason === 'too_large' ? 'file_too_large' : ('unexpected_entry'),
-        message: error.reason === 'too_large' ? `larger than ${MAX_RELEASE_FILE_BYTES} bytes; not a release file` : error.message,
+        code: error.reason === 'too_large' ? 'file_too_large' : 'unexpected_entry',
+        message:
+          error.reason === 'too_large'
+            ? `larger than ${MAX_RELEASE_FILE_BYTES} bytes; not a release file`
+            : error.message,
       });
     }
   }
@@ -145,7 +161,10 @@ const readReleaseDir = async (dir: string): Promise<ReleaseDir> => {
 
 /** The key fingerprint the release's signatures name (checksums.txt's signature first). */
 const signerFingerprint = (files: ReadonlyMap<string, Uint8Array>): string | undefined => {
-  const names = ['checksums.txt.sig.json', ...[...files.keys()].filter((n) => n.endsWith('.sig.json')).sort()];
+  const names = [
+    'checksums.txt.sig.json',
+    ...[...files.keys()].filter((n) => n.endsWith('.sig.json')).sort(),
+  ];
   for (const name of names) {
     const bytes = files.get(name);
     if (bytes === undefined) continue;
@@ -187,9 +206,12 @@ export async function releaseVerifyCommand(argv: readonly string[], io: CliIo): 
     let signedBy: { key_id: string; status: string } | undefined;
     if (args.publicKey !== undefined) {
       try {
-        publicKey = loadPublicKey(readTrustedFile(resolve(io.cwd, args.publicKey), `public key ${args.publicKey}`));
+        publicKey = loadPublicKey(
+          readTrustedFile(resolve(io.cwd, args.publicKey), `public key ${args.publicKey}`),
+        );
       } catch (error) {
-        if (isSigningError(error)) throw new CavraError('input_unreadable', `${args.publicKey}: ${error.message}`);
+        if (isSigningError(error))
+          throw new CavraError('input_unreadable', `${args.publicKey}: ${error.message}`);
         throw error;
       }
     } else {

@@ -40,7 +40,9 @@ const run = async (argv: string[]): Promise<{ code: number; stdout: string; stde
 function renderError(stderr: string): string {
   if (stderr === '') return '';
   expect(stderr.endsWith('\n') && !stderr.slice(0, -1).includes('\n')).toBe(true);
-  const { error } = JSON.parse(stderr) as { error: { code: string; message: string; issues?: { path: string; message: string }[] } };
+  const { error } = JSON.parse(stderr) as {
+    error: { code: string; message: string; issues?: { path: string; message: string }[] };
+  };
   expect(typeof error.code).toBe('string');
   return `${error.message}\n${(error.issues ?? []).map((issue) => `  ${issue.path}: ${issue.message}\n`).join('')}`;
 }
