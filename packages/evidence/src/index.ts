@@ -1,7 +1,12 @@
 export { decisionJson } from './serialize.js';
 export { createDecisionEnveloper, evidenceRef, type EnvelopeOptions } from './envelope.js';
 export { newCorrelationId, newDecisionId, pooledRandomBytes, type RandomBytes } from './identifiers.js';
-export { pythonUtcIsoformat, systemMicrosecondClock, type MicrosecondClock } from './timestamp.js';
+export {
+  pythonUtcIsoformat,
+  pythonUtcIsoformatExact,
+  systemMicrosecondClock,
+  type MicrosecondClock,
+} from './timestamp.js';
 export {
   SIGNING_ERROR_CODES,
   SigningError,

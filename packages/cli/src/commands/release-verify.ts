@@ -1,7 +1,10 @@
 import { readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
+  PyValueError,
   clockFromEnvironment,
+  decodePythonText,
+  loadsPythonJson,
   isSigningError,
   loadPublicKey,
   parseDetachedSignature,
@@ -10,7 +13,7 @@ import {
   verifyReleaseFiles,
   type ReleaseProblem,
 } from '@cavra/evidence';
-import { CavraError, PyJsonSyntaxError, parsePyJson } from '@cavra/policy-model';
+import { CavraError } from '@cavra/policy-model';
 import { FileReadError, readRegularFile } from '@cavra/policy-model/node';
 import {
   EXIT_BAD_INPUT,
@@ -181,9 +184,9 @@ const loadTrustRoots = (path: string, display: string) => {
   const bytes = readTrustedFile(path, `trust root ${display}`);
   let document;
   try {
-    document = parsePyJson(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    document = loadsPythonJson(decodePythonText(bytes));
   } catch (error) {
-    if (error instanceof PyJsonSyntaxError || error instanceof TypeError) {
+    if (error instanceof PyValueError) {
       throw new CavraError('input_unreadable', `trust root ${display} is not JSON: ${error.message}`);
     }
     throw error;

@@ -1,5 +1,5 @@
 import { compareCodePoints, pyStr, type PyDict, type PyValue } from '@cavra/policy-model';
-import { pythonUtcIsoformat, type MicrosecondClock } from '../timestamp.js';
+import { pythonUtcIsoformat, pythonUtcIsoformatExact, type MicrosecondClock } from '../timestamp.js';
 import { buildEvidenceManifest, type ManifestSigning } from '../trust-roots/manifest.js';
 import { PyValueError, pythonCrash, pythonJsonFileText } from '../trust-roots/python-compat.js';
 
@@ -163,7 +163,7 @@ export function createEvidenceBundle(decisions: readonly PyDict[], options: Evid
       'retention_days puts retain_until past the year 9999',
     );
   }
-  const retainUntil = pythonUtcIsoformat(Number(retainMicros));
+  const retainUntil = pythonUtcIsoformatExact(retainMicros);
   emit(
     'retention-policy.json',
     utf8(

@@ -274,7 +274,12 @@ export const verifyReleaseFiles = (
     if (!name.endsWith(SIGNATURE_SUFFIX) || expectedSignatures.has(name)) continue;
     const target = name.slice(0, -SIGNATURE_SUFFIX.length);
     if (!files.has(target)) problem(name, 'orphan_signature', `${name} signs ${target}, which is missing`);
-    else problem(name, 'unexpected_signature', `${name} is not part of a release (only artifacts and metadata files are signed)`);
+    else
+      problem(
+        name,
+        'unexpected_signature',
+        `${name} is not part of a release (only artifacts and metadata files are signed)`,
+      );
   }
 
   // 3. The SBOM and the evidence must name exactly the artifacts present, with their digests.

@@ -61,7 +61,8 @@ export const attributeCrash = (value: PyValue, attribute: string): CavraError =>
 /** Files the evidence commands read, as a callback so that the I/O stays in the caller. Throws `PyOsError`. */
 export type ReadBytes = (path: string) => Uint8Array;
 
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a leading U+FEFF in the text, as Python's utf-8 codec does (json.loads then refuses it).
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Where and why a byte sequence is not UTF-8, in CPython's `UnicodeDecodeError` terms. */
 function utf8Problem(bytes: Uint8Array): { start: number; end: number; reason: string } {

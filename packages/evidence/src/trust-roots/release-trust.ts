@@ -18,7 +18,11 @@ export interface ReleaseTrustRoot {
 
 export type TrustRootSelection =
   | { ok: true; root: ReleaseTrustRoot }
-  | { ok: false; code: 'signer_not_trusted' | 'trust_root_not_active' | 'trust_root_not_valid'; message: string };
+  | {
+      ok: false;
+      code: 'signer_not_trusted' | 'trust_root_not_active' | 'trust_root_not_valid';
+      message: string;
+    };
 
 const text = (value: PyValue | undefined): string | null => (typeof value === 'string' ? value : null);
 
@@ -33,7 +37,8 @@ export function releaseTrustRoots(document: PyValue, source: string): ReleaseTru
     throw new CavraError('input_unreadable', `${source}: ${why}`);
   };
   if (!isPyDict(document)) return fail('not a trust root or trust-root bundle (not a JSON object)');
-  const list = document.get('schema_version') === TRUST_ROOT_BUNDLE_SCHEMA ? document.get('trust_roots') : [document];
+  const list =
+    document.get('schema_version') === TRUST_ROOT_BUNDLE_SCHEMA ? document.get('trust_roots') : [document];
   if (!isPyList(list)) return fail('trust_roots is not a list');
   return list.map((root, index) => {
     if (!isPyDict(root)) return fail(`trust root ${index} is not an object`);
@@ -83,14 +88,25 @@ export function selectReleaseSigner(
     };
   }
   if (root.status !== 'active') {
-    return { ok: false, code: 'trust_root_not_active', message: `trust root ${root.keyId} is ${root.status}, not active` };
+    return {
+      ok: false,
+      code: 'trust_root_not_active',
+      message: `trust root ${root.keyId} is ${root.status}, not active`,
+    };
   }
   if (options.strictValidity) {
     const now = options.nowMicros ?? Date.now() * 1000;
     const from = root.validFrom === null ? undefined : parseIsoInstant(root.validFrom);
     const until = root.validUntil === null ? undefined : parseIsoInstant(root.validUntil);
-    if ((root.validFrom !== null && from === undefined) || (root.validUntil !== null && until === undefined)) {
-      return { ok: false, code: 'trust_root_not_valid', message: `trust root ${root.keyId} has an unreadable validity window` };
+    if (
+      (root.validFrom !== null && from === undefined) ||
+      (root.validUntil !== null && until === undefined)
+    ) {
+      return {
+        ok: false,
+        code: 'trust_root_not_valid',
+        message: `trust root ${root.keyId} has an unreadable validity window`,
+      };
     }
     if ((from !== undefined && now < from) || (until !== undefined && now > until)) {
       return {
