@@ -271,15 +271,16 @@ export const verifyReleaseFiles = (
   // the public key, of a missing file) is refused, so nothing unsigned rides along.
   const expectedSignatures = new Set(signed.map((name) => `${name}${SIGNATURE_SUFFIX}`));
   for (const name of files.keys()) {
-    if (!name.endsWith(SIGNATURE_SUFFIX) || expectedSignatures.has(name)) continue;
+    if (!name.endsWith(SIGNATURE_SUFFIX)) continue;
     const target = name.slice(0, -SIGNATURE_SUFFIX.length);
     if (!files.has(target)) problem(name, 'orphan_signature', `${name} signs ${target}, which is missing`);
-    else
+    else if (!expectedSignatures.has(name)) {
       problem(
         name,
         'unexpected_signature',
         `${name} is not part of a release (only artifacts and metadata files are signed)`,
       );
+    }
   }
 
   // 3. The SBOM and the evidence must name exactly the artifacts present, with their digests.
