@@ -11,6 +11,8 @@ import {
 } from '@cavra/evidence';
 import { parsePyJson, type PyDict } from '@cavra/policy-model';
 import {
+  PROJECT_RECORDING_DIR,
+  RECORDING_DIR,
   recordedBytes,
   recordedCases,
   runBin,
@@ -36,6 +38,28 @@ const optionOf = (argv: readonly string[], name: string): string | undefined => 
 
 /** Cases whose files come from the decision core with Python's seeded uuids: compared on what does not depend on them. */
 const isSeededBundleCase = (c: RecordedCase): boolean => c.argv[1] === 'bundle';
+/** A private key cryptography cannot decode: its message is printed (the detail after "Details:" is library text). */
+const isUndecodableKeyCase = (c: RecordedCase): boolean =>
+  c.argv[1] === 'bundle' && c.expected.stdout.startsWith('Could not deserialize key data.');
+
+/**
+ * What a failing command leaves behind, as the recording's notes state it ("<dir> exists and is
+ * empty", "<dir> holds a, b and no c"); a failed `bundle` never writes its manifest.
+ */
+function checkSideEffects(c: RecordedCase, dir: string): void {
+  const empty = /side effect: (\S+) exists and is empty/.exec(c.notes ?? '');
+  if (empty) expect(readdirSync(join(dir, empty[1] as string))).toEqual([]);
+  const holds = /side effect: (\S+) holds (.+) and no (\S+)$/.exec(c.notes ?? '');
+  if (holds) {
+    const expected = (holds[2] as string).split(', ').sort();
+    expect(readdirSync(join(dir, holds[1] as string)).sort()).toEqual(expected);
+  }
+  const output = optionOf(c.argv, '--output');
+  if (c.argv[1] === 'bundle' && c.expected.exit_code !== 0 && output !== undefined) {
+    expect(existsSync(join(dir, output, 'manifest.json'))).toBe(false);
+  }
+}
+
 const isOracleExtension = (c: RecordedCase): boolean => (c.argv[1] ?? '').startsWith('x-');
 
 /** The oracle's `x-…` library calls, made through the same library functions the commands use. */
@@ -59,9 +83,12 @@ function runOracleExtension(c: RecordedCase, dir: string): { stdout: string; fil
     return { stdout: canonicalSigningInput(manifest).toString('utf8'), files };
   }
   if (command === 'x-sign-manifest') {
-    // The unsigned input is not part of the recording: it is the recorded manifest without its signature.
-    expect(input).toBe('evidence/crafted-extra-keys/unsigned-input.json');
-    const payload = parsePyJson(recordedBytes(output as string).toString('utf8')) as PyDict;
+    // The unsigned input is in the recording only sometimes; without it, it is the recorded
+    // output without its signature (which the recorded signature then has to reproduce).
+    const inputPath = join(dir, input as string);
+    const payload = parsePyJson(
+      (existsSync(inputPath) ? readFileSync(inputPath) : recordedBytes(output as string)).toString('utf8'),
+    ) as PyDict;
     payload.delete('signature');
     const signed = signEvidenceManifest(payload, {
       privateKey: loadManifestPrivateKey(
@@ -76,8 +103,9 @@ function runOracleExtension(c: RecordedCase, dir: string): { stdout: string; fil
 }
 
 describe('every recorded `cavra evidence` case, in-process', () => {
-  it('has the 127 recorded cases', () => {
-    expect(cases).toHaveLength(127);
+  it("has the recorded cases (127 in the project's recording)", () => {
+    if (RECORDING_DIR === PROJECT_RECORDING_DIR) expect(cases).toHaveLength(127);
+    else expect(cases.length).toBeGreaterThan(0);
   });
 
   for (const c of cases) {
@@ -105,10 +133,11 @@ async function checkCase(c: RecordedCase, dir: string): Promise<void> {
           expect(files.get(output)?.equals(recordedBytes(output)), output).toBe(true);
         return;
       }
-      if (c.id === 'eb-garbage-private-key') {
+      const privateKey = optionOf(c.argv, '--private-key');
+      if (isUndecodableKeyCase(c) && privateKey !== undefined && !existsSync(join(dir, privateKey))) {
         // Not in the recording: a stand-in key file whose DER is not a key (the recorded message names a 0x00 tag).
         writeFileSync(
-          join(dir, 'scratch', 'not-a-key.pem'),
+          join(dir, privateKey),
           '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n',
         );
       }
@@ -128,7 +157,7 @@ async function checkCase(c: RecordedCase, dir: string): Promise<void> {
         expect(payload.error.python).toBe(c.expected.stderr_last_line);
         return;
       }
-      if (c.id === 'eb-garbage-private-key') {
+      if (isUndecodableKeyCase(c)) {
         // The cryptography library's detail text after "Details:" is not reproduced (library-dependent).
         const prefix = c.expected.stdout.slice(0, c.expected.stdout.indexOf('Details:'));
         expect(result.stdout.startsWith(prefix)).toBe(true);
@@ -152,18 +181,7 @@ async function checkCase(c: RecordedCase, dir: string): Promise<void> {
           expect(readFileSync(join(dir, output)).equals(recordedBytes(output)), output).toBe(true);
         }
       }
-      if (c.id === 'td-duplicate') expect(readdirSync(join(dir, 'scratch', 'dist-dup'))).toEqual([]);
-      if (c.id === 'eb-both-keys') {
-        expect(readdirSync(join(dir, 'scratch', 'both-keys')).sort()).toEqual([
-          'compliance-mapping.md',
-          'evidence.json',
-          'pr-attestation.md',
-          'retention-policy.json',
-          'sandbox-run-summary.json',
-          'siem-event.json',
-        ]);
-      }
-      if (c.id === 'eb-zero-retention') expect(readdirSync(join(dir, 'scratch', 'zero'))).toHaveLength(5);
+      checkSideEffects(c, dir);
     }
   }
 }

@@ -8,10 +8,18 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { main } from '../../../src/main.js';
 import type { CliIo } from '../../../src/io.js';
 
-/** The recorded Python `cavra evidence …` runs (fixtures/oracle/trust-roots, TEST keys only). */
-export const RECORDING_DIR = fileURLToPath(
+/** The recorded Python `cavra evidence …` runs shipped with the project (fixtures/oracle/trust-roots, TEST keys only). */
+export const PROJECT_RECORDING_DIR = fileURLToPath(
   new URL('../../../../../fixtures/oracle/trust-roots/', import.meta.url),
 );
+
+/**
+ * The recording replayed: the project's, or another recorded set of the same layout named by
+ * `CAVRA_TRUST_ROOTS_RECORDING` (e.g. a set recorded with other keys and another clock).
+ */
+export const RECORDING_DIR = process.env.CAVRA_TRUST_ROOTS_RECORDING
+  ? `${process.env.CAVRA_TRUST_ROOTS_RECORDING.replace(/\/+$/, '')}/`
+  : PROJECT_RECORDING_DIR;
 
 export interface RecordedCase {
   id: string;
