@@ -10,7 +10,7 @@ type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
 const releaseCommand: Command = async (argv, io) => {
   const [action, ...rest] = argv;
   if (action !== 'verify') {
-    throw new CavraError('usage', 'usage: cavra-runtime release verify DIR --public-key FILE');
+    throw new CavraError('usage', 'usage: cavra-runtime release verify DIR (--public-key FILE | --trust-root FILE)');
   }
   const { releaseVerifyCommand } = await import('./commands/release-verify.js');
   return releaseVerifyCommand(rest, io);
