@@ -314,6 +314,12 @@ const bundle: EvidenceSubcommand = async (argv, io) => {
   });
 };
 
+/** A Typer `Path` option: `str(Path(value))`, so `""` is `.` (and still counts as given). */
+const pathOption = (args: ParsedArgs, name: string): string | undefined => {
+  const value = stringFlag(args, name);
+  return value === undefined ? undefined : pythonPathString(value);
+};
+
 const VERIFY_USAGE =
   'Usage: cavra-runtime evidence verify BUNDLE_DIR [--key TEXT | --public-key PATH | --trust-root PATH] [--key-id TEXT] [--minimum-retention-days INT]';
 const verify: EvidenceSubcommand = async (argv, io) => {
@@ -341,8 +347,8 @@ const verify: EvidenceSubcommand = async (argv, io) => {
   return handled(io, false, () => {
     const verdict = verifyEvidenceBundle(cliEvidenceReader(io.cwd), pythonPathString(bundleDir), {
       key: stringFlag(args, 'key'),
-      publicKey: stringFlag(args, 'public-key'),
-      trustRoot: stringFlag(args, 'trust-root'),
+      publicKey: pathOption(args, 'public-key'),
+      trustRoot: pathOption(args, 'trust-root'),
       keyId: stringFlag(args, 'key-id'),
       minimumRetentionDays: minimum,
     });

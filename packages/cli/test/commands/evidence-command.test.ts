@@ -71,3 +71,15 @@ describe('cavra-runtime evidence: dispatcher, usage and fail-closed input', () =
     expect(result.stdout).toContain('CAVRA_FIXED_NOW');
   });
 });
+
+describe('cavra-runtime evidence verify: path options are Python Paths', () => {
+  it("treats --public-key '' as the directory '.', which Python cannot read (exit 1), not as absent", async () => {
+    const result = await runInProcess(
+      ['evidence', 'verify', join(RECORDING_DIR, 'evidence/signed-a'), '--public-key', ''],
+      work,
+      {},
+    );
+    expect(result.code).toBe(1);
+    expect(errorOf(result.stderr).python).toBe("IsADirectoryError: [Errno 21] Is a directory: '.'");
+  });
+});

@@ -34,7 +34,7 @@ export interface EvidenceReader {
 export interface EvidenceVerifyOptions {
   /** HMAC key (`--key`); used when truthy. */
   key?: string | undefined;
-  /** `--public-key PATH`. */
+  /** `--public-key PATH`, as printed by `str(Path(arg))` (a `Path` is always truthy: `""` is `.`). */
   publicKey?: string | undefined;
   /** `--trust-root PATH`: a single trust root or a trust-root bundle. */
   trustRoot?: string | undefined;
@@ -238,9 +238,9 @@ export function verifyEvidenceBundle(
     if (options.key) {
       if (!pyEquals(sigGet(signature, 'value'), hmacSignatureValue(options.key, canonical)))
         errors.push('manifest signature mismatch');
-    } else if (options.publicKey) {
+    } else if (options.publicKey !== undefined) {
       verifyWithPublicKey(reader, options.publicKey, keyId, signature, canonical);
-    } else if (options.trustRoot) {
+    } else if (options.trustRoot !== undefined) {
       verifyWithTrustRoot(reader, options.trustRoot, keyId, signature, canonical);
     } else if (pyEquals(sigGet(signature, 'algorithm'), 'SHA256')) {
       if (!pyEquals(sigGet(signature, 'value'), sha256Hex(canonical)))
