@@ -8,8 +8,7 @@ export interface EnvelopeOptions {
 }
 
 /** `evidence://<session_id>/<decision_id>`: the session id is not escaped (Python doesn't). */
-export const evidenceRef = (sessionId: string, decisionId: string): string =>
-  `evidence://${sessionId}/${decisionId}`;
+export const evidenceRef = (sessionId: string, decisionId: string): string => `evidence://${sessionId}/${decisionId}`;
 
 /**
  * Turns deterministic decisions into full decision objects: adds `decision_id`,

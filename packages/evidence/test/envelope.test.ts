@@ -31,24 +31,16 @@ describe('pythonUtcIsoformat', () => {
     expect(pythonUtcIsoformat(micros)).toBe(expected);
   });
 
-  test.prop([fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER })])(
-    'agrees with toISOString, in Python form',
-    (micros) => {
-      const iso = new Date(Math.floor(micros / 1000)).toISOString().slice(0, 19);
-      const fraction = micros % 1_000_000;
-      expect(pythonUtcIsoformat(micros)).toBe(
-        `${iso}${fraction ? `.${String(fraction).padStart(6, '0')}` : ''}+00:00`,
-      );
-    },
-  );
+  test.prop([fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER })])('agrees with toISOString, in Python form', (micros) => {
+    const iso = new Date(Math.floor(micros / 1000)).toISOString().slice(0, 19);
+    const fraction = micros % 1_000_000;
+    expect(pythonUtcIsoformat(micros)).toBe(`${iso}${fraction ? `.${String(fraction).padStart(6, '0')}` : ''}+00:00`);
+  });
 });
 
 describe('createDecisionEnveloper', () => {
   it('adds the four volatile fields, in Python key order, and keeps the core verbatim', () => {
-    const envelope = createDecisionEnveloper({
-      random: () => new Uint8Array([0xab, 0, 1, 2, 0xfe, 0xff]),
-      clock: () => 1_700_000_000_123_456,
-    });
+    const envelope = createDecisionEnveloper({ random: () => new Uint8Array([0xab, 0, 1, 2, 0xfe, 0xff]), clock: () => 1_700_000_000_123_456 });
     const decision = envelope(core);
     expect(Object.keys(decision)).toEqual([...DECISION_KEYS]);
     expect(decision).toMatchObject({

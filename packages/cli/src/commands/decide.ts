@@ -110,11 +110,7 @@ const OUTPUT_BUFFER_BYTES = 256 * 1024;
  * `{"error": {...}}` in its place; exit 0, or 1 when a line met an internal fault. Streams: input is consumed chunk by chunk, output is flushed
  * with backpressure, and an over-long line is skipped (not buffered) up to its newline.
  */
-export async function decideBatch(
-  engine: DecisionEngine,
-  input: NodeJS.ReadableStream,
-  io: CliIo,
-): Promise<number> {
+export async function decideBatch(engine: DecisionEngine, input: NodeJS.ReadableStream, io: CliIo): Promise<number> {
   // Lines are UTF-8-encoded straight into byte buffers. A full buffer is queued and a fresh one
   // started (stdout may hold a written buffer until it is flushed, so none is reused).
   const stdout = io.stdout as NodeJS.WritableStream & { write(chunk: Uint8Array): boolean };

@@ -46,10 +46,7 @@ describe('--batch streams', () => {
     for (let i = 0; i < bytes.length; i += 3) stdin.write(bytes.subarray(i, i + 3));
     stdin.end();
     expect(await done).toBe(0);
-    expect(lines.map((line) => (JSON.parse(line) as { target: string }).target)).toEqual([
-      'é😀/.env',
-      'origin/main',
-    ]);
+    expect(lines.map((line) => (JSON.parse(line) as { target: string }).target)).toEqual(['é😀/.env', 'origin/main']);
   });
 });
 
@@ -66,13 +63,7 @@ describe('--batch faults', () => {
       },
     };
     const done = decideBatch(faultyEngineDouble, stdin, io);
-    stdin.end(
-      [
-        '{"action_type": "read_file", "target": "boom"}',
-        '{"action_type": "read_file", "target": ".env"}',
-        '',
-      ].join('\n'),
-    );
+    stdin.end(['{"action_type": "read_file", "target": "boom"}', '{"action_type": "read_file", "target": ".env"}', ''].join('\n'));
     expect(await done).toBe(1);
     await new Promise((resolve) => setImmediate(resolve));
     expect(lines.map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual([
