@@ -61,11 +61,17 @@ const verify = async (dir: string, publicKeyFile: string): Promise<{ code: numbe
   const code = await releaseVerifyCommand([dir, '--public-key', publicKeyFile], {
     stdin: Readable.from([]),
     stdout: { write: (chunk: string) => (out += chunk) },
-    stderr: { write: (chunk: string) => (out += chunk) },
+    // Failures are one {"error": {message, issues}} line: render each issue as `path: message`.
+    stderr: { write: (chunk: string) => (out += renderErrorLine(chunk)) },
     env: {},
     cwd: ROOT,
   });
   return { code, out };
+};
+
+const renderErrorLine = (line: string): string => {
+  const { error } = JSON.parse(line) as { error: { message: string; issues?: { path: string; message: string }[] } };
+  return `${error.message}\n${(error.issues ?? []).map((issue) => `  ${issue.path}: ${issue.message}\n`).join('')}`;
 };
 
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;

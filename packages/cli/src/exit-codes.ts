@@ -51,6 +51,13 @@ export const EXIT_TABLE: Readonly<Record<string, ExitRows>> = {
   decide: DEFAULT_ROWS,
   // Python's `cavra policy …` exits 1 for every failure; only a usage error is 2.
   policy: { codes: { usage: ExitStatus.BadInput, output_failed: ExitStatus.Failure }, otherwise: ExitStatus.Failure },
+  // Python's `cavra evidence …`: usage 2, every other failure (handled or a crash) 1.
+  evidence: { codes: { usage: ExitStatus.BadInput }, otherwise: ExitStatus.Failure },
+  // `release verify`: a failed verification 3, our own fault 1, bad input or usage 2.
+  release: {
+    codes: { release_verification_failed: ExitStatus.VerificationFailed, internal: ExitStatus.Failure },
+    otherwise: ExitStatus.BadInput,
+  },
 };
 
 /** The exit status for `error` raised by `command`; the one place error codes become exit statuses. */

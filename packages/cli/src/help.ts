@@ -5,7 +5,12 @@ Usage:
   cavra-runtime --batch [options] < requests.jsonl
                                                 JSON Lines in, one compact decision line out per line
   cavra-runtime policy list [--json] | validate PATH | compile [--policy-pack ID] [--overlay FILE]...
-  cavra-runtime release verify DIR --public-key FILE
+  cavra-runtime release verify DIR (--public-key FILE | --trust-root FILE [--strict-validity])
+  cavra-runtime evidence generate-keypair | trust-root | trust-bundle | trust-distribution | bundle | verify
+                                                trust roots, offline distribution, signed evidence bundles
+                                                (as Python's cavra evidence; exit 0/1/2 as Python's)
+  cavra-runtime evidence verify-log FILE [--public-key F | --hmac-key F]
+                                                check a hash-chained evidence log (exit 0 intact, 3 broken)
   cavra-runtime --help | --version
 
 Decision options:

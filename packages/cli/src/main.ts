@@ -15,7 +15,7 @@ export type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
 const releaseCommand: Command = async (argv, io) => {
   const [action, ...rest] = argv;
   if (action !== 'verify') {
-    throw new CavraError('usage', 'usage: cavra-runtime release verify DIR --public-key FILE');
+    throw new CavraError('usage', 'usage: cavra-runtime release verify DIR (--public-key FILE | --trust-root FILE)');
   }
   const { releaseVerifyCommand } = await import('./commands/release-verify.js');
   return releaseVerifyCommand(rest, io);
@@ -26,6 +26,7 @@ const releaseCommand: Command = async (argv, io) => {
  * per command; its exit statuses come from `EXIT_TABLE` (exit-codes.ts) under the same name.
  */
 const SUBCOMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  evidence: async () => (await import('./commands/evidence.js')).evidenceCommand,
   policy: async () => (await import('./commands/policy.js')).policyCommand,
   release: () => Promise.resolve(releaseCommand),
 };

@@ -1,7 +1,12 @@
 export { decisionJson } from './serialize.js';
 export { createDecisionEnveloper, evidenceRef, type EnvelopeOptions } from './envelope.js';
 export { newCorrelationId, newDecisionId, pooledRandomBytes, type RandomBytes } from './identifiers.js';
-export { pythonUtcIsoformat, systemMicrosecondClock, type MicrosecondClock } from './timestamp.js';
+export {
+  pythonUtcIsoformat,
+  pythonUtcIsoformatExact,
+  systemMicrosecondClock,
+  type MicrosecondClock,
+} from './timestamp.js';
 export {
   SIGNING_ERROR_CODES,
   SigningError,
@@ -89,3 +94,68 @@ export {
   type LogVerificationReport,
   type VerifyLogOptions,
 } from './log/verify-log.js';
+export { FIXED_NOW_ENV, clockFromEnvironment, parseIsoInstant } from './clock.js';
+export { PyBase64Error, pyB64decode } from './trust-roots/python-base64.js';
+export {
+  PyOsError,
+  PyValueError,
+  crashFromOsError,
+  decodePythonText,
+  fileNotFound,
+  isADirectory,
+  loadsPythonJson,
+  pythonCanonicalJson,
+  pythonCrash,
+  pythonJsonFileText,
+  readPythonJson,
+  type ReadBytes,
+} from './trust-roots/python-compat.js';
+export { loadPythonPemPublicKey, pythonEd25519Verify } from './trust-roots/python-pem.js';
+export {
+  DEFAULT_DISTRIBUTION_CHANNELS,
+  DISTRIBUTION_FILES,
+  DISTRIBUTION_OPERATOR_STEPS,
+  DISTRIBUTION_VERIFICATION_COMMANDS,
+  PRODUCT,
+  TRUST_ROOT_ALGORITHM,
+  TRUST_ROOT_BUNDLE_SCHEMA,
+  TRUST_ROOT_DISTRIBUTION_SCHEMA,
+  TRUST_ROOT_SCHEMA,
+  buildKeyTrustRoot,
+  buildTrustRootBundle,
+  buildTrustRootDistribution,
+  type DistributionOptions,
+  type TrustRootOptions,
+} from './trust-roots/trust-root.js';
+export {
+  EVIDENCE_BUNDLE_SCHEMA,
+  buildEvidenceManifest,
+  canonicalPublicKeyPem,
+  canonicalSigningInput,
+  hmacSignatureValue,
+  loadManifestPrivateKey,
+  signEvidenceManifest,
+  type ManifestFile,
+  type ManifestSigning,
+} from './trust-roots/manifest.js';
+export {
+  verifyEvidenceBundle,
+  type EvidenceReader,
+  type EvidenceVerdict,
+  type EvidenceVerifyOptions,
+} from './trust-roots/verify.js';
+export {
+  EVIDENCE_BUNDLE_FILES,
+  EVIDENCE_TAGLINE,
+  RETENTION_SCHEMA,
+  createEvidenceBundle,
+  renderComplianceMapping,
+  renderPrAttestation,
+  type EvidenceBundleOptions,
+} from './bundle/evidence-bundle.js';
+export {
+  releaseTrustRoots,
+  selectReleaseSigner,
+  type ReleaseTrustRoot,
+  type TrustRootSelection,
+} from './trust-roots/release-trust.js';

@@ -32,3 +32,11 @@ export function pythonUtcIsoformat(epochMicros: number): string {
   }
   return micros === 0 ? `${cachedPrefix}+00:00` : `${cachedPrefix}.${pad(micros, 6)}+00:00`;
 }
+
+/** `pythonUtcIsoformat` for instants past `Number.MAX_SAFE_INTEGER` microseconds (after 2255), e.g. long retention dates. */
+export function pythonUtcIsoformatExact(epochMicros: bigint): string {
+  const seconds = epochMicros / 1_000_000n - (epochMicros % 1_000_000n < 0n ? 1n : 0n);
+  const micros = Number(epochMicros - seconds * 1_000_000n);
+  const base = pythonUtcIsoformat(Number(seconds) * 1_000_000);
+  return micros === 0 ? base : `${base.slice(0, -6)}.${pad(micros, 6)}+00:00`;
+}

@@ -24,6 +24,9 @@ export const ERROR_CODES = [
   'registry_invalid',
   'compile_failed',
   'output_failed',
+  'evidence_unreadable',
+  'evidence_invalid',
+  'release_verification_failed',
   'internal',
   // evidence log (@cavra/evidence openEvidenceLog / verify-log)
   'evidence_unwritable',

@@ -6,7 +6,7 @@ import {
   type EvidenceVerificationKey,
 } from '@cavra/evidence';
 import { booleanFlag, parseArgs, stringFlag } from '../args.js';
-import { EXIT_OK, EXIT_VERIFICATION_FAILED, errorPayload, exitCodeFor } from '../exit-codes.js';
+import { EXIT_OK, EXIT_VERIFICATION_FAILED, reportError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 
 export const EVIDENCE_VERIFY_LOG_USAGE = `Usage: cavra-runtime evidence verify-log FILE [--public-key FILE | --hmac-key FILE]
@@ -75,7 +75,7 @@ function verifyLog(argv: readonly string[], io: CliIo): number {
     }
     return EXIT_OK;
   } catch (error) {
-    io.stderr.write(`${JSON.stringify(errorPayload(error))}\n`);
-    return exitCodeFor(error);
+    // Not Python's `evidence` rows: verify-log is ours, so bad input is 2 as for a decision.
+    return reportError(io, 'decide', error);
   }
 }

@@ -1,15 +1,35 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { isSigningError, loadPublicKey, verifyReleaseFiles, type ReleaseReport } from '@cavra/evidence';
-import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, EXIT_VERIFICATION_FAILED } from '../exit-codes.js';
+import {
+  PyValueError,
+  clockFromEnvironment,
+  decodePythonText,
+  loadsPythonJson,
+  isSigningError,
+  loadPublicKey,
+  parseDetachedSignature,
+  releaseTrustRoots,
+  selectReleaseSigner,
+  verifyReleaseFiles,
+  type ReleaseProblem,
+} from '@cavra/evidence';
+import { CavraError } from '@cavra/policy-model';
+import { FileReadError, readRegularFile } from '@cavra/policy-model/node';
+import {
+  EXIT_BAD_INPUT,
+  EXIT_FAILURE,
+  EXIT_OK,
+  EXIT_VERIFICATION_FAILED,
+  reportError,
+} from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 
 /**
  * Exit codes of `cavra-runtime release verify`:
  * - 0: every check passed;
  * - 1: internal fault;
- * - 2: usage error, or the directory / public key cannot be read or is not an Ed25519 SPKI PEM key;
- * - 3: the release failed verification (each problem is printed on stderr).
+ * - 2: usage error, or the directory / key / trust root cannot be read or is not usable;
+ * - 3: the release failed verification (every problem is in the JSON error on stderr).
  */
 export const RELEASE_VERIFY_EXIT = {
   ok: EXIT_OK,
@@ -18,104 +38,164 @@ export const RELEASE_VERIFY_EXIT = {
   failed: EXIT_VERIFICATION_FAILED,
 } as const;
 
-export const RELEASE_VERIFY_USAGE = `Usage: cavra-runtime release verify DIR --public-key FILE [--json]
+export const RELEASE_VERIFY_USAGE = `Usage: cavra-runtime release verify DIR (--public-key FILE | --trust-root FILE [--strict-validity]) [--json]
 
-Verifies a release package directory against a trusted Ed25519 public key (SPKI PEM):
-every file listed in checksums.txt exists and matches, every artifact and checksums.txt,
-sbom.spdx.json and release-evidence.json carry a valid <file>.sig.json signature by that key,
-and the SBOM and the evidence name exactly the artifacts present.
+Verifies a release package directory against a trusted Ed25519 public key (SPKI PEM), or against
+a trust root or trust-root bundle (key rotation): every file listed in checksums.txt exists and
+matches, every artifact and checksums.txt, sbom.spdx.json and release-evidence.json carry a valid
+<file>.sig.json signature by that key (no other .sig.json may be present), and the SBOM and the
+evidence name exactly the artifacts present.
 
 Options:
-  --public-key FILE  the trusted public key (do not use the signing-key.pub.pem shipped in DIR)
-  --json             print the report as JSON on stdout
-  -h, --help         show this help
+  --public-key FILE   the trusted public key (do not use the signing-key.pub.pem shipped in DIR)
+  --trust-root FILE   a trust root or bundle (cavra evidence trust-root / trust-bundle): the release
+                      must be signed by one of its roots whose status is "active"; retired and
+                      revoked roots are refused
+  --strict-validity   with --trust-root: the root's valid_from/valid_until must also contain now
+                      (CAVRA_FIXED_NOW pins now); off by default, as Python never checks them
+  --json              print the report as JSON on stdout
+  -h, --help          show this help
 
 Exit codes: 0 verified, 1 internal fault, 2 usage or unreadable input, 3 verification failed.
+Failures are written to stderr as {"error": {"code", "message", "issues"?}}.
 `;
+
+/** Release files are read whole; anything above this (Node's own read limit) is a verification failure, not a crash. */
+export const MAX_RELEASE_FILE_BYTES = 2 * 1024 * 1024 * 1024 - 1;
+/** A public key or trust-root document is small; the bound keeps a FIFO or /dev/zero from hanging the command. */
+const MAX_KEY_FILE_BYTES = 1024 * 1024;
 
 interface VerifyArgs {
   dir: string;
-  publicKey: string;
+  publicKey: string | undefined;
+  trustRoot: string | undefined;
+  strictValidity: boolean;
   json: boolean;
 }
 
-/** Thrown for bad arguments and unreadable inputs; mapped to exit 2 below. */
-export class ReleaseVerifyUsageError extends Error {
-  readonly code = 'usage' as const;
-  /** True for argument mistakes, where the usage text helps; false for unreadable inputs. */
-  readonly showUsage: boolean;
-
-  constructor(message: string, showUsage = false) {
-    super(message);
-    this.showUsage = showUsage;
-    this.name = 'ReleaseVerifyUsageError';
-  }
-}
+const usage = (message: string): CavraError => new CavraError('usage', `release verify: ${message}`);
 
 const parseArgs = (argv: readonly string[]): VerifyArgs | 'help' => {
   let dir: string | undefined;
   let publicKey: string | undefined;
+  let trustRoot: string | undefined;
+  let strictValidity = false;
   let json = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (arg === '-h' || arg === '--help') return 'help';
     if (arg === '--json') json = true;
-    else if (arg === '--public-key' || arg.startsWith('--public-key=')) {
-      const value = arg === '--public-key' ? argv[++i] : arg.slice('--public-key='.length);
-      if (value === undefined || value === '')
-        throw new ReleaseVerifyUsageError('--public-key needs a FILE', true);
-      publicKey = value;
-    } else if (arg.startsWith('-')) throw new ReleaseVerifyUsageError(`unknown option ${arg}`, true);
+    else if (arg === '--strict-validity') strictValidity = true;
+    else if (/^--(public-key|trust-root)(=|$)/.test(arg)) {
+      const name = arg.startsWith('--public-key') ? '--public-key' : '--trust-root';
+      const value = arg === name ? argv[++i] : arg.slice(name.length + 1);
+      if (value === undefined || value === '') throw usage(`${name} needs a FILE`);
+      if (name === '--public-key') publicKey = value;
+      else trustRoot = value;
+    } else if (arg.startsWith('-')) throw usage(`unknown option ${arg}`);
     else if (dir === undefined) dir = arg;
-    else throw new ReleaseVerifyUsageError(`unexpected argument ${arg}`, true);
+    else throw usage(`unexpected argument ${arg}`);
   }
-  if (dir === undefined) throw new ReleaseVerifyUsageError('missing DIR', true);
+  if (dir === undefined) throw usage('missing DIR');
   // Required on purpose: trusting the key shipped inside the directory would prove nothing.
-  if (publicKey === undefined) throw new ReleaseVerifyUsageError('missing --public-key FILE', true);
-  return { dir, publicKey, json };
+  if (publicKey === undefined && trustRoot === undefined)
+    throw usage('missing --public-key FILE or --trust-root FILE');
+  if (publicKey !== undefined && trustRoot !== undefined)
+    throw usage('give --public-key or --trust-root, not both');
+  if (strictValidity && trustRoot === undefined) throw usage('--strict-validity needs --trust-root');
+  return { dir, publicKey, trustRoot, strictValidity, json };
 };
 
-/** Reads every regular file of the release directory; subdirectories are not part of a release. */
-const readReleaseDir = async (dir: string): Promise<{ files: Map<string, Uint8Array>; others: string[] }> => {
+/** A trusted input file (key, trust root): a regular, bounded file, or exit 2. */
+const readTrustedFile = (path: string, what: string): Buffer => {
+  try {
+    return readRegularFile(path, MAX_KEY_FILE_BYTES);
+  } catch (error) {
+    if (error instanceof FileReadError)
+      throw new CavraError('input_unreadable', `cannot read ${what}: ${error.message}`);
+    throw error;
+  }
+};
+
+interface ReleaseDir {
+  files: Map<string, Uint8Array>;
+  /** Entries that are not part of a release, or cannot be read as one. */
+  problems: ReleaseProblem[];
+}
+
+/** Reads every regular file of the release directory; subdirectories, FIFOs and oversized files are problems. */
+const readReleaseDir = async (dir: string): Promise<ReleaseDir> => {
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (error) {
-    throw new ReleaseVerifyUsageError(
+    throw new CavraError(
+      'input_unreadable',
       `cannot read directory ${dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
     );
   }
   const files = new Map<string, Uint8Array>();
-  const others: string[] = [];
+  const problems: ReleaseProblem[] = [];
   for (const entry of entries) {
-    if (entry.isFile()) files.set(entry.name, await readFile(resolve(dir, entry.name)));
-    else others.push(entry.name);
+    if (!entry.isFile()) {
+      problems.push({
+        file: entry.name,
+        code: 'unexpected_entry',
+        message: 'not a regular file; a release directory holds files only',
+      });
+      continue;
+    }
+    try {
+      files.set(entry.name, readRegularFile(resolve(dir, entry.name), MAX_RELEASE_FILE_BYTES));
+    } catch (error) {
+      if (!(error instanceof FileReadError)) throw error;
+      problems.push({
+        file: entry.name,
+        code: error.reason === 'too_large' ? 'file_too_large' : 'unexpected_entry',
+        message:
+          error.reason === 'too_large'
+            ? `larger than ${MAX_RELEASE_FILE_BYTES} bytes; not a release file`
+            : error.message,
+      });
+    }
   }
-  return { files, others };
+  return { files, problems };
 };
 
-const printReport = (report: ReleaseReport, others: readonly string[], dir: string, io: CliIo): void => {
-  if (report.ok && others.length === 0) {
-    io.stdout.write(
-      `release verify: OK ${dir}\n` +
-        `  key ${report.keyId}; ${report.artifacts.length} artifacts; ${report.verifiedSignatures.length} signatures verified\n` +
-        report.artifacts.map((name) => `  ok ${name}\n`).join(''),
-    );
-    return;
-  }
-  const lines = [
-    ...report.problems.map((p) => `  ${p.file}: [${p.code}] ${p.message}\n`),
-    ...others.map(
-      (name) => `  ${name}: [unexpected_entry] not a regular file; a release directory holds files only\n`,
-    ),
+/** The key fingerprint the release's signatures name (checksums.txt's signature first). */
+const signerFingerprint = (files: ReadonlyMap<string, Uint8Array>): string | undefined => {
+  const names = [
+    'checksums.txt.sig.json',
+    ...[...files.keys()].filter((n) => n.endsWith('.sig.json')).sort(),
   ];
-  io.stderr.write(
-    `release verify: FAILED ${dir} (${lines.length} problem${lines.length === 1 ? '' : 's'})\n${lines.join('')}`,
-  );
+  for (const name of names) {
+    const bytes = files.get(name);
+    if (bytes === undefined) continue;
+    try {
+      return parseDetachedSignature(bytes).public_key_sha256;
+    } catch (error) {
+      if (!isSigningError(error)) throw error;
+    }
+  }
+  return undefined;
 };
 
-/** `cavra-runtime release verify DIR --public-key FILE [--json]`; returns the exit code. */
-export async function releaseVerifyCommand(argv: string[], io: CliIo): Promise<number> {
+const loadTrustRoots = (path: string, display: string) => {
+  const bytes = readTrustedFile(path, `trust root ${display}`);
+  let document;
+  try {
+    document = loadsPythonJson(decodePythonText(bytes));
+  } catch (error) {
+    if (error instanceof PyValueError) {
+      throw new CavraError('input_unreadable', `trust root ${display} is not JSON: ${error.message}`);
+    }
+    throw error;
+  }
+  return releaseTrustRoots(document, display);
+};
+
+/** `cavra-runtime release verify DIR (--public-key FILE | --trust-root FILE) [--json]`; returns the exit code. */
+export async function releaseVerifyCommand(argv: readonly string[], io: CliIo): Promise<number> {
   try {
     const args = parseArgs(argv);
     if (args === 'help') {
@@ -123,47 +203,58 @@ export async function releaseVerifyCommand(argv: string[], io: CliIo): Promise<n
       return RELEASE_VERIFY_EXIT.ok;
     }
     const dir = resolve(io.cwd, args.dir);
-    let keyText: Buffer;
-    try {
-      keyText = await readFile(resolve(io.cwd, args.publicKey));
-    } catch (error) {
-      throw new ReleaseVerifyUsageError(
-        `cannot read public key ${args.publicKey}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-      );
-    }
+    const release = await readReleaseDir(dir);
+    const problems: ReleaseProblem[] = [...release.problems];
     let publicKey;
-    try {
-      publicKey = loadPublicKey(keyText);
-    } catch (error) {
-      if (isSigningError(error)) throw new ReleaseVerifyUsageError(`${args.publicKey}: ${error.message}`);
-      throw error;
-    }
-    const { files, others } = await readReleaseDir(dir);
-    const report = verifyReleaseFiles(files, publicKey);
-    const ok = report.ok && others.length === 0;
-    if (args.json) {
-      const problems = [
-        ...report.problems,
-        ...others.map((file) => ({ file, code: 'unexpected_entry', message: 'not a regular file' })),
-      ];
-      io.stdout.write(
-        `${JSON.stringify({ ok, dir, key_id: report.keyId, artifacts: report.artifacts, problems }, null, 2)}\n`,
-      );
+    let signedBy: { key_id: string; status: string } | undefined;
+    if (args.publicKey !== undefined) {
+      try {
+        publicKey = loadPublicKey(
+          readTrustedFile(resolve(io.cwd, args.publicKey), `public key ${args.publicKey}`),
+        );
+      } catch (error) {
+        if (isSigningError(error))
+          throw new CavraError('input_unreadable', `${args.publicKey}: ${error.message}`);
+        throw error;
+      }
     } else {
-      printReport(report, others, dir, io);
+      const roots = loadTrustRoots(resolve(io.cwd, args.trustRoot as string), args.trustRoot as string);
+      const selection = selectReleaseSigner(roots, signerFingerprint(release.files), {
+        strictValidity: args.strictValidity,
+        nowMicros: clockFromEnvironment(io.env)(),
+      });
+      if (!selection.ok) {
+        problems.push({ file: args.trustRoot as string, code: selection.code, message: selection.message });
+      } else {
+        publicKey = selection.root.publicKey;
+        signedBy = { key_id: selection.root.keyId, status: selection.root.status };
+      }
     }
-    return ok ? RELEASE_VERIFY_EXIT.ok : RELEASE_VERIFY_EXIT.failed;
-  } catch (error) {
-    if (error instanceof ReleaseVerifyUsageError) {
-      io.stderr.write(
-        `release verify: ${error.message}\n${error.showUsage ? `\n${RELEASE_VERIFY_USAGE}` : ''}`,
+    const report = publicKey ? verifyReleaseFiles(release.files, publicKey) : undefined;
+    if (report) problems.push(...report.problems);
+    const ok = report !== undefined && problems.length === 0;
+    if (args.json) {
+      io.stdout.write(
+        `${JSON.stringify({ ok, dir, key_id: report?.keyId ?? null, ...(signedBy ? { trust_root: signedBy } : {}), artifacts: report?.artifacts ?? [], problems }, null, 2)}\n`,
       );
-      return RELEASE_VERIFY_EXIT.usage;
+      return ok ? RELEASE_VERIFY_EXIT.ok : RELEASE_VERIFY_EXIT.failed;
     }
-    // No stack traces for users; the message is enough to report the fault.
-    io.stderr.write(
-      `release verify: internal error: ${error instanceof Error ? error.message : String(error)}\n`,
+    if (ok && report) {
+      io.stdout.write(
+        `release verify: OK ${dir}\n` +
+          `  key ${report.keyId}${signedBy ? ` (trust root ${signedBy.key_id}, ${signedBy.status})` : ''}; ${report.artifacts.length} artifacts; ${report.verifiedSignatures.length} signatures verified\n` +
+          report.artifacts.map((name) => `  ok ${name}\n`).join(''),
+      );
+      return RELEASE_VERIFY_EXIT.ok;
+    }
+    const failure = new CavraError(
+      'release_verification_failed',
+      `release verify: FAILED ${dir} (${problems.length} problem${problems.length === 1 ? '' : 's'})`,
+      { issues: problems.map((p) => ({ path: p.file, message: `[${p.code}] ${p.message}` })) },
     );
-    return RELEASE_VERIFY_EXIT.internal;
+    return reportError(io, 'release', failure);
+  } catch (error) {
+    // One JSON error writer for every command; no stack traces.
+    return reportError(io, 'release', error);
   }
 }

@@ -30,8 +30,22 @@ const run = async (argv: string[]): Promise<{ code: number; stdout: string; stde
     cwd: root,
   };
   const code = await releaseVerifyCommand(argv, io);
-  return { code, stdout, stderr };
+  return { code, stdout, stderr: renderError(stderr) };
 };
+
+/**
+ * Every failure is one `{"error": …}` line on stderr; rendered here as `message` plus one
+ * `  path: message` line per issue, so assertions read like the report.
+ */
+function renderError(stderr: string): string {
+  if (stderr === '') return '';
+  expect(stderr.endsWith('\n') && !stderr.slice(0, -1).includes('\n')).toBe(true);
+  const { error } = JSON.parse(stderr) as {
+    error: { code: string; message: string; issues?: { path: string; message: string }[] };
+  };
+  expect(typeof error.code).toBe('string');
+  return `${error.message}\n${(error.issues ?? []).map((issue) => `  ${issue.path}: ${issue.message}\n`).join('')}`;
+}
 const verify = (): Promise<{ code: number; stdout: string; stderr: string }> =>
   run(['release', '--public-key', 'trusted.pub.pem']);
 
@@ -164,15 +178,14 @@ describe('cavra-runtime release verify', () => {
 
   it.each([
     [[], 'missing DIR'],
-    [['release'], 'missing --public-key FILE'],
+    [['release'], 'missing --public-key FILE or --trust-root FILE'],
     [['release', '--public-key'], '--public-key needs a FILE'],
     [['release', '--public-key', 'trusted.pub.pem', '--bogus'], 'unknown option --bogus'],
     [['release', 'again', '--public-key', 'trusted.pub.pem'], 'unexpected argument again'],
   ])('exits 2 on usage error %j', async (argv, message) => {
     const result = await run(argv);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`release verify: ${message}\n`);
-    expect(result.stderr).toContain('Usage: cavra-runtime release verify');
+    expect(result.stderr).toBe(`release verify: ${message}\n`);
   });
 
   it('exits 2 when the directory or key is unreadable or the key is not an Ed25519 public key', async () => {

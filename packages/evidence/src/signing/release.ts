@@ -44,6 +44,13 @@ export type ReleaseProblemCode =
   | 'signature_digest_mismatch'
   | 'signature_bad'
   | 'orphan_signature'
+  | 'unexpected_signature'
+  | 'signature_key_id_mismatch'
+  | 'file_too_large'
+  | 'unexpected_entry'
+  | 'signer_not_trusted'
+  | 'trust_root_not_active'
+  | 'trust_root_not_valid'
   | 'sbom_invalid'
   | 'sbom_artifacts_mismatch'
   | 'evidence_invalid'
@@ -241,7 +248,17 @@ export const verifyReleaseFiles = (
     }
     let check;
     try {
-      check = verifyDetached(bytes, parseDetachedSignature(sigBytes), publicKey, name);
+      const signature = parseDetachedSignature(sigBytes);
+      check = verifyDetached(bytes, signature, publicKey, name);
+      // The key id is part of what the signer asserted; an edited id is an edited signature.
+      if (check.ok && signature.key_id !== keyId) {
+        problem(
+          name,
+          'signature_key_id_mismatch',
+          `${sigName}: key_id is ${JSON.stringify(signature.key_id)}, the signing key's id is ${keyId}`,
+        );
+        continue;
+      }
     } catch (error) {
       if (!isSigningError(error)) throw error;
       problem(name, 'signature_invalid', `${sigName}: ${error.message}`);
@@ -250,12 +267,18 @@ export const verifyReleaseFiles = (
     if (check.ok) verifiedSignatures.push(name);
     else problem(name, SIGNATURE_PROBLEM[check.code], `${sigName}: ${check.message}`);
   }
+  // Exactly one signature per signed file: any other `.sig.json` (a signature of a signature, of
+  // the public key, of a missing file) is refused, so nothing unsigned rides along.
+  const expectedSignatures = new Set(signed.map((name) => `${name}${SIGNATURE_SUFFIX}`));
   for (const name of files.keys()) {
-    if (name.endsWith(SIGNATURE_SUFFIX) && !files.has(name.slice(0, -SIGNATURE_SUFFIX.length))) {
+    if (!name.endsWith(SIGNATURE_SUFFIX)) continue;
+    const target = name.slice(0, -SIGNATURE_SUFFIX.length);
+    if (!files.has(target)) problem(name, 'orphan_signature', `${name} signs ${target}, which is missing`);
+    else if (!expectedSignatures.has(name)) {
       problem(
         name,
-        'orphan_signature',
-        `${name} signs ${name.slice(0, -SIGNATURE_SUFFIX.length)}, which is missing`,
+        'unexpected_signature',
+        `${name} is not part of a release (only artifacts and metadata files are signed)`,
       );
     }
   }

@@ -310,3 +310,24 @@ describe('parseChecksums', () => {
     expect(() => parseChecksums(`${hex}  .hidden\n`)).toThrow(/unsafe file name/);
   });
 });
+
+describe('verifyReleaseFiles: signatures that do not belong', () => {
+  it.each(['cavra-runtime.mjs.sig.json.sig.json', 'signing-key.pub.pem.sig.json'])(
+    'refuses an extra %s even though the file it names exists',
+    (extra) => {
+      const files = buildRelease();
+      files.set(extra, files.get('cavra-runtime.mjs.sig.json') as Uint8Array);
+      expect(codes(files)).toEqual(['unexpected_signature']);
+    },
+  );
+
+  it('refuses a signature whose key_id was edited', () => {
+    const files = buildRelease();
+    const doc = JSON.parse(
+      Buffer.from(files.get('checksums.txt.sig.json') as Uint8Array).toString(),
+    ) as Record<string, unknown>;
+    doc.key_id = 'someone-else';
+    files.set('checksums.txt.sig.json', Buffer.from(JSON.stringify(doc)));
+    expect(codes(files)).toEqual(['signature_key_id_mismatch']);
+  });
+});
