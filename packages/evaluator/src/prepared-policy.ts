@@ -1,6 +1,8 @@
 import {
   CavraError,
-  PyBytes,
+  pyIterate,
+  pyNoAttributeLine,
+  pyNotIterableLine,
   pyQualifiedTypeName,
   pyStr,
   pyTruthy,
@@ -29,7 +31,7 @@ export interface PreparedPolicy {
 const noAttributeGet = (value: PyValue, section: string): CavraError => {
   const type = pyQualifiedTypeName(value);
   return new CavraError('policy_invalid', `policy section '${section}' must be a mapping, not ${type}`, {
-    python: `AttributeError: '${type}' object has no attribute 'get'`,
+    python: pyNoAttributeLine(value, 'get'),
   });
 };
 
@@ -55,15 +57,11 @@ function patternList(sectionValue: PyDict, key: string): PatternList {
  */
 function serverSet(value: PyValue | undefined): Set<string> {
   if (value === undefined || !pyTruthy(value)) return new Set();
-  let items: PyValue[];
-  if (typeof value === 'string') items = [...value];
-  else if (Array.isArray(value)) items = value;
-  else if (value instanceof Map) items = [...value.keys()];
-  else if (value instanceof PyBytes) items = []; // iterates ints, which never equal a string server
-  else {
-    const type = pyQualifiedTypeName(value);
-    throw new CavraError('policy_invalid', `mcp server list must be a list of server ids, not ${type}`, {
-      python: `TypeError: '${type}' object is not iterable`,
+  // Bytes iterate as ints, which never equal a string server.
+  const items = pyIterate(value);
+  if (items === undefined) {
+    throw new CavraError('policy_invalid', `mcp server list must be a list of server ids, not ${pyQualifiedTypeName(value)}`, {
+      python: pyNotIterableLine(value),
     });
   }
   const unhashable = items.find((item) => Array.isArray(item) || item instanceof Map);

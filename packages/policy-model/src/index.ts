@@ -14,6 +14,10 @@ export {
   type PyValue,
 } from './python/value.js';
 export { pyFloatRepr, pyRepr, pyStr, pyStrRepr } from './python/repr.js';
+export { PY_WHITESPACE, isPyWhitespace, pyStrip } from './python/whitespace.js';
+export { pyPathString } from './python/pure-posix-path.js';
+export { pyIterate, pyNoAttributeLine, pyNotIterableLine } from './python/exceptions.js';
+export { pyDateTimeMicros, pyDayNumber, pyDaysInMonth, pyIsLeapYear, type PyDateTimeParts } from './python/dates.js';
 export { PyJsonSyntaxError, fromPlainJson, parsePyJson, toPlainJson } from './python/json-parse.js';
 export { compareCodePoints, sortByCodePoint } from './text/code-point-order.js';
 export { PyJsonTypeError, dumpsPyJson, pyJsonString, type PyJsonDumpOptions } from './python/json-dumps.js';

@@ -1,3 +1,4 @@
+import { pyDayNumber } from '../python/dates.js';
 import { pyStrRepr } from '../python/repr.js';
 import { PyBytes, PyDate, PyDateTime, type PyDict, type PyValue } from '../python/value.js';
 import type { MarkAt, YMappingNode, YNode } from './compose.js';
@@ -230,19 +231,9 @@ export function pyHashKey(value: PyValue): string {
     const { year, month, day, hour, minute, second, microsecond, utcOffsetMinutes } = value;
     if (utcOffsetMinutes === null) return `dn:${year}-${month}-${day}-${hour}-${minute}-${second}-${microsecond}`;
     // Aware datetimes are equal when they denote the same instant.
-    const minutes = (daysFromCivil(year, month, day) * 24 + hour) * 60 + minute - utcOffsetMinutes;
+    const minutes = (pyDayNumber(year, month, day) * 24 + hour) * 60 + minute - utcOffsetMinutes;
     return `da:${(BigInt(minutes) * 60n + BigInt(second)) * 1_000_000n + BigInt(microsecond)}`;
   }
   if (value instanceof PyBytes) return `b:${Array.from(value.bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
   throw new TypeError(`unhashable type: '${Array.isArray(value) ? 'list' : 'dict'}'`);
-}
-
-// Days since 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's algorithm).
-function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
 }

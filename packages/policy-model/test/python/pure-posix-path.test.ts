@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { pythonPathString } from '../../src/python-compat/path-normalization.js';
+import { pyPathString } from '../../src/python/pure-posix-path.js';
 
 // decision-semantics §5, each row checked against Python's str(Path(s)) by the spec authors.
 const ROWS: ReadonlyArray<readonly [string, string]> = [
@@ -55,22 +55,22 @@ const pathArb = fc
   .array(fc.constantFrom('/', '.', '..', 'a', '.env', '\\', ' ', '\n', 'é', '😀', '~'), { maxLength: 12 })
   .map((parts) => parts.join(''));
 
-describe('pythonPathString', () => {
+describe('pyPathString', () => {
   it.each(ROWS)('%j becomes %j', (input, expected) => {
-    expect(pythonPathString(input)).toBe(expected);
+    expect(pyPathString(input)).toBe(expected);
   });
 
   test.prop([pathArb], { numRuns: 2000 })('equals the reference algorithm', (path) => {
-    expect(pythonPathString(path)).toBe(reference(path));
+    expect(pyPathString(path)).toBe(reference(path));
   });
 
   test.prop([pathArb])('is idempotent', (path) => {
-    const once = pythonPathString(path);
-    expect(pythonPathString(once)).toBe(once);
+    const once = pyPathString(path);
+    expect(pyPathString(once)).toBe(once);
   });
 
   test.prop([pathArb])('never ends with "/" unless it is a root', (path) => {
-    const out = pythonPathString(path);
+    const out = pyPathString(path);
     if (out !== '/' && out !== '//') expect(out.endsWith('/')).toBe(false);
   });
 });
