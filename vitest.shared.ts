@@ -19,6 +19,7 @@ export const sourceAliases = {
   '@cavra/policy-model/node': fileURLToPath(new URL('./packages/policy-model/src/node/index.ts', import.meta.url)),
   '@cavra/policy-model': pkg('policy-model'),
   '@cavra/evaluator': pkg('evaluator'),
+  '@cavra/registry/node': fileURLToPath(new URL('./packages/registry/src/node/index.ts', import.meta.url)),
   '@cavra/registry': pkg('registry'),
   '@cavra/evidence': pkg('evidence'),
   '@cavra/engine': pkg('engine'),

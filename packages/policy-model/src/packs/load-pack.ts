@@ -3,7 +3,7 @@ import { CavraError } from '../errors.js';
 import { pyStr } from '../python/repr.js';
 import { pyIterate, pyNoAttributeLine, pyNotIterableLine } from '../python/exceptions.js';
 import { pyQualifiedTypeName, pyTruthy, type PyDict, type PyValue } from '../python/value.js';
-import { invalidPack, type PackSource } from './pack-source.js';
+import { invalidPack, type PackSource } from './bundled-pack-source.js';
 
 /**
  * One pack's document, checked as Python's registry checks it: a mapping, whose `metadata` (if
