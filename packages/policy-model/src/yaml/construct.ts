@@ -7,6 +7,15 @@ import { constructBinary, constructBool, constructFloat, constructInt, construct
 import { TAG } from './tags.js';
 
 /**
+ * `target.push(...items)` without spreading: a spread passes every item as an argument, and a
+ * list of ~130,000 items overflows V8's argument limit (a RangeError that used to surface as a
+ * false "maximum recursion depth exceeded").
+ */
+function appendAll<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
+}
+
+/**
  * PyYAML's SafeConstructor over the node graph. Containers are built in two phases as in
  * PyYAML (an empty container is cached first and filled by a deferred "state generator",
  * processed level by level), so aliases, recursion and the order in which errors surface
@@ -57,7 +66,7 @@ export function constructDocument(root: YNode, markAt: MarkAt): PyValue {
         node.value.splice(index, 1);
         if (valueNode.id === 'mapping') {
           flattenMapping(valueNode);
-          merge.push(...valueNode.value);
+          appendAll(merge, valueNode.value);
         } else if (valueNode.id === 'sequence') {
           const submerge: Array<Array<[YNode, YNode]>> = [];
           for (const subnode of valueNode.value) {
@@ -75,7 +84,7 @@ export function constructDocument(root: YNode, markAt: MarkAt): PyValue {
             }
           }
           // Later mappings first, so earlier ones overwrite them: `<<: [*x, *y]` lets x win.
-          for (const pairs of submerge.reverse()) merge.push(...pairs);
+          for (const pairs of submerge.reverse()) appendAll(merge, pairs);
         } else {
           fail(
             'ConstructorError',
@@ -157,7 +166,7 @@ export function constructDocument(root: YNode, markAt: MarkAt): PyValue {
       case TAG.str:
         return constructScalar(node);
       case TAG.seq:
-        return twoPhase<PyValue[]>([], (data) => data.push(...constructSequence(node)));
+        return twoPhase<PyValue[]>([], (data) => appendAll(data, constructSequence(node)));
       case TAG.map:
         return twoPhase<PyDict>(new Map(), (data) => {
           for (const [k, v] of constructMapping(node)) data.set(k, v);
@@ -168,9 +177,9 @@ export function constructDocument(root: YNode, markAt: MarkAt): PyValue {
           for (const [k] of constructMapping(node)) data.set(k, null);
         });
       case TAG.omap:
-        return twoPhase<PyValue[]>([], (data) => data.push(...constructPairsList(node, 'while constructing an ordered map')));
+        return twoPhase<PyValue[]>([], (data) => appendAll(data, constructPairsList(node, 'while constructing an ordered map')));
       case TAG.pairs:
-        return twoPhase<PyValue[]>([], (data) => data.push(...constructPairsList(node, 'while constructing pairs')));
+        return twoPhase<PyValue[]>([], (data) => appendAll(data, constructPairsList(node, 'while constructing pairs')));
       default:
         return fail('ConstructorError', `could not determine a constructor for the tag ${pyStrRepr(node.tag)}`, node);
     }
