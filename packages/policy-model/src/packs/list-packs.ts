@@ -1,6 +1,6 @@
 import { CavraError, isCavraError } from '../errors.js';
 import { pyNoAttributeLine } from '../python/exceptions.js';
-import { pyQualifiedTypeName, type PyDict, type PyValue } from '../python/value.js';
+import type { PyDict, PyValue } from '../python/value.js';
 import type { PackSource } from './bundled-pack-source.js';
 
 /** One entry of Python's `PolicyRegistry.list_policy_packs()`. */
