@@ -42,6 +42,7 @@ const purity = {
   },
 };
 
+// eslint-disable-next-line no-restricted-syntax -- eslint reads a config file's default export
 export default tseslint.config(
   {
     ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', 'parity-report/**', '**/*.generated.ts', '**/*.d.ts'],
