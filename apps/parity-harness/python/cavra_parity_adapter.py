@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """CAVRA parity adapter: JSON Lines in, one RuntimeGuard decision per line out.
 
-Implements the adapter protocol the recorded corpus was made with (python-interface.md §4).
+Implements the adapter protocol the recorded corpus was made with (docs/python-compatibility.md, "Driving Python for live parity").
 Run from a CAVRA checkout with ``PYTHONPATH=<checkout>/src``; it needs only what ``cavra``
 itself needs. One request per input line, exactly one answer per line, in order:
 
@@ -46,7 +46,7 @@ class Adapter:
         self.pack_policies = {}  # label -> the policy the real load path returned for it
         self.counter = 0
 
-    # -- registry (§4.1): fresh temp file per distinct registry, upsert in order, cached
+    # -- registry: fresh temp file per distinct registry, upsert in order, cached
     def registry_for(self, spec):
         if isinstance(spec, str):
             key = "path:" + spec
@@ -74,7 +74,7 @@ class Adapter:
             raise cached
         return key, cached
 
-    # -- compiled policy (§4.2): used exactly as stored
+    # -- compiled policy: used exactly as stored
     def policy_for(self, spec):
         if isinstance(spec, str):
             key = "path:" + spec
@@ -180,7 +180,7 @@ class Adapter:
         }
 
     def probe_compiled_route(self):
-        """Check once, at start, that a stored policy really reaches the guard (§4.2)."""
+        """Check once, at start, that a stored policy really reaches the guard ."""
         probe = {"metadata": {"id": "cavra-parity-probe"}, "filesystem": {"block_read": ["parity-probe"]}}
         try:
             guard = self.guard_with_policy(DEFAULT_PACK, probe, None)

@@ -2,7 +2,7 @@ import { dumpsPyJson, fromPlainJson, type PyDict, type PyValue } from '@cavra/po
 
 /**
  * One parity case: the request both sides answer, plus the two harness extensions of the
- * adapter protocol (python-interface.md §4): a compiled policy used as stored, a trust registry.
+ * adapter protocol (docs/python-compatibility.md, "Driving Python for live parity"): a compiled policy used as stored, a trust registry.
  */
 export interface ParityCase {
   /** The pack this case is reported under (its label). */

@@ -1,7 +1,7 @@
 import { dumpsPyJson, isPyDict, isPyList, pyStr, type PyDict, type PyValue } from '@cavra/policy-model';
 import type { Outcome } from './cases.js';
 
-/** Python's `ActionDecision.to_dict()` key order (decision-semantics §12); kept independent of the code under test. */
+/** Python's `ActionDecision.to_dict()` key order (docs/python-compatibility.md, "Decisions"); kept independent of the code under test. */
 export const DECISION_KEYS = [
   'decision_id',
   'session_id',

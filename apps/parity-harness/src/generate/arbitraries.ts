@@ -12,7 +12,7 @@ export interface GeneratedCase {
   registry?: Record<string, unknown>;
 }
 
-/** Python `str.isspace()` (decision-semantics §6) ∪ JS `\s`; U+FEFF is JS-only, U+001C–1F/U+0085 Python-only. */
+/** Python `str.isspace()` (docs/python-compatibility.md, "Whitespace") ∪ JS `\s`; U+FEFF is JS-only, U+001C–1F/U+0085 Python-only. */
 export const PY_WHITESPACE = [
   '\t',
   '\n',
@@ -95,7 +95,7 @@ export const filler: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('apply', 'delete', 'main', 'master', '..', './', '//', 'x/y') },
 );
 
-/** Fill each run of `*` in a pattern with a filler (a pattern has no other syntax, §7). */
+/** Fill each run of `*` in a pattern with a filler (a pattern has no other syntax; docs/python-compatibility.md, "Patterns"). */
 export function instantiate(pattern: string, fills: readonly string[]): string {
   const pieces = pattern.split(/\*+/);
   return pieces.reduce(
@@ -143,7 +143,7 @@ function patternInstance(patterns: readonly string[]): fc.Arbitrary<string> {
     .map(({ pattern, fills, miss }) => nearMiss(instantiate(pattern, fills), miss));
 }
 
-/** Spellings of the same path that Python's `str(Path(...))` normalises (§5), and some it does not. */
+/** Spellings of the same path that Python's `str(Path(...))` normalises (docs/python-compatibility.md, "Paths"), and some it does not. */
 export const PATH_FORMS = [
   'plain',
   './',

@@ -1,6 +1,6 @@
 import { isPyDict, isPyList, pyStr, pyTruthy, type PyDict, type PyValue } from '@cavra/policy-model';
 
-/** What generation needs from a pack's compiled policy (decision-semantics §4, §10). */
+/** What generation needs from a pack's compiled policy (docs/python-compatibility.md, "Decisions"). */
 export interface PackProfile {
   id: string;
   blockRead: string[];

@@ -50,7 +50,7 @@ interface Pending {
 const STDERR_TAIL = 4000;
 
 /**
- * One long-lived `cavra_parity_adapter.py` process speaking JSON Lines (python-interface.md §4).
+ * One long-lived `cavra_parity_adapter.py` process speaking JSON Lines (docs/python-compatibility.md, "Driving Python for live parity").
  * Requests are pipelined: `send()` writes many lines at once and answers are matched to
  * requests by position, because the adapter answers every line exactly once, in order.
  */

@@ -9,7 +9,7 @@ export interface CliResult {
 }
 
 /**
- * `python3 -m cavra.cli ...` (python-interface.md §2): cwd is the checkout root, the console is
+ * `python3 -m cavra.cli ...` (docs/python-compatibility.md, "Driving Python for live parity"): cwd is the checkout root, the console is
  * made wide so Rich does not fold JSON lines, and the pack directory is explicit.
  */
 export async function runPythonCli(

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { HarnessError } from '../errors.js';
 
-/** How to run the Python CAVRA checkout (python-interface.md §1). */
+/** How to run the Python CAVRA checkout (docs/python-compatibility.md, "Driving Python for live parity"). */
 export interface PythonCheckout {
   /** Absolute checkout root: contains `src/cavra/`. */
   root: string;

@@ -48,7 +48,7 @@ export interface LiveRunResult {
   throughput: { oracleCases: number; oracleMs: number; casesPerSecond: number };
 }
 
-/** Requests the `evaluate` command can express (python-interface.md §2), with the request it is equivalent to. */
+/** Requests the `evaluate` command can express (docs/python-compatibility.md, "Driving Python for live parity"), with the request it is equivalent to. */
 function cliEquivalent(c: ParityCase): { action: string; target: string; request: ParityCase } | undefined {
   if (c.policy || c.registry) return undefined;
   const action = c.request.get('action_type');

@@ -2,7 +2,7 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { pyPathString } from '../../src/python/pure-posix-path.js';
 
-// decision-semantics §5, each row checked against Python's str(Path(s)) by the spec authors.
+// docs/python-compatibility.md, "Paths"; each row is Python's str(PurePosixPath(s)).
 const ROWS: ReadonlyArray<readonly [string, string]> = [
   ['', '.'],
   ['.', '.'],
@@ -44,7 +44,7 @@ const ROWS: ReadonlyArray<readonly [string, string]> = [
   ['a\u0000b', 'a\u0000b'],
 ];
 
-/** The spec's reference algorithm, without the fast path. */
+/** An independent reference algorithm, without the fast path. */
 function reference(s: string): string {
   const root = s.startsWith('/') ? (s.startsWith('//') && !s.startsWith('///') ? '//' : '/') : '';
   const out = root + s.split('/').filter((p) => p !== '' && p !== '.').join('/');
