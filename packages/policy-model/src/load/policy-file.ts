@@ -16,7 +16,5 @@ export function loadPolicyJsonFile(path: string): PyDict {
 
 /** A policy YAML file read as PyYAML's `safe_load` reads it, checked against the policy schema. */
 export function loadPolicyYamlFile(path: string): PyDict {
-  const document = parsePolicyYaml(readPolicyText(path), path);
-  checkPolicy(document, `policy file ${path}`);
-  return document as PyDict;
+  return checkPolicy(parsePolicyYaml(readPolicyText(path), path), `policy file ${path}`);
 }
