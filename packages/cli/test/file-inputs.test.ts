@@ -21,7 +21,10 @@ const file = (name: string, content: string): string => {
 };
 const REQUEST = '{"action_type": "mcp_tool_call", "server": "github", "tool": "create_issue"}';
 
-async function run(argv: readonly string[], stdin = REQUEST): Promise<{ code: number; stdout: string; stderr: string }> {
+async function run(
+  argv: readonly string[],
+  stdin = REQUEST,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
@@ -64,7 +67,10 @@ describe('file inputs that never end are refused, not read', { timeout: 30_000 }
     const packs = mkdtempSync(join(dir, 'packs-'));
     mkdirSync(join(packs, 'cavra-bad'));
     symlinkSync(target, join(packs, 'cavra-bad', 'policy.yaml'));
-    const result = await run(['--policy-dir', packs], '{"action_type": "read_file", "target": "x", "policy_pack": "cavra-bad"}');
+    const result = await run(
+      ['--policy-dir', packs],
+      '{"action_type": "read_file", "target": "x", "policy_pack": "cavra-bad"}',
+    );
     expect(result).toMatchObject({ code: 2, stdout: '' });
     expect(errorOf(result.stderr).code).toBe('policy_unreadable');
   });
@@ -81,7 +87,10 @@ describe('file inputs that never end are refused, not read', { timeout: 30_000 }
 
 describe('--policy and --registry read as Python reads them', { timeout: 30_000 }, () => {
   it('--policy FILE gets the JSON-Schema message that policy validate prints', async () => {
-    const path = file('id-int.json', '{"metadata": {"id": 1, "title": "t", "description": "d", "version": "1"}}');
+    const path = file(
+      'id-int.json',
+      '{"metadata": {"id": 1, "title": "t", "description": "d", "version": "1"}}',
+    );
     const result = await run(['--policy', path]);
     expect(result).toMatchObject({ code: 2, stdout: '' });
     expect(errorOf(result.stderr)).toMatchObject({
@@ -98,39 +107,67 @@ describe('--policy and --registry read as Python reads them', { timeout: 30_000 
     expect(result).toMatchObject({ code: 2, stdout: '' });
     expect(errorOf(result.stderr)).toMatchObject({
       code,
-      message: expect.stringContaining('maximum recursion depth exceeded while decoding a JSON array from a unicode string') as string,
+      message: expect.stringContaining(
+        'maximum recursion depth exceeded while decoding a JSON array from a unicode string',
+      ) as string,
     });
   });
 
   it('a registry with an invalid UTF-8 byte is refused (registry_invalid), like a policy file', async () => {
     const path = join(dir, 'latin1-registry.json');
-    writeFileSync(path, Buffer.concat([Buffer.from('{"mcp_servers": [{"server_id": "github", "name": "Caf'), Buffer.from([0xc9]), Buffer.from('", "trust_tier": "trusted"}]}')]));
+    writeFileSync(
+      path,
+      Buffer.concat([
+        Buffer.from('{"mcp_servers": [{"server_id": "github", "name": "Caf'),
+        Buffer.from([0xc9]),
+        Buffer.from('", "trust_tier": "trusted"}]}'),
+      ]),
+    );
     const result = await run(['--registry', path]);
     expect(result).toMatchObject({ code: 2, stdout: '' });
     expect(errorOf(result.stderr)).toMatchObject({
       code: 'registry_invalid',
-      message: expect.stringMatching(/is not valid UTF-8: 'utf-8' codec can't decode byte 0xc9 in position \d+: invalid continuation byte$/) as string,
+      message: expect.stringMatching(
+        /is not valid UTF-8: 'utf-8' codec can't decode byte 0xc9 in position \d+: invalid continuation byte$/,
+      ) as string,
     });
   });
 
   it.each([
-    ['--policy', 'policy_invalid', '\uFEFF{"metadata": {"id": "cavra-x", "title": "t", "description": "d", "version": "1"}}'],
+    [
+      '--policy',
+      'policy_invalid',
+      '\uFEFF{"metadata": {"id": "cavra-x", "title": "t", "description": "d", "version": "1"}}',
+    ],
     ['--registry', 'registry_invalid', '\uFEFF{"mcp_servers": []}'],
   ])('%s with a BOM is refused as json.loads refuses it', async (flag, code, text) => {
     const result = await run([flag, file(`bom${flag}.json`, text)]);
     expect(result).toMatchObject({ code: 2, stdout: '' });
     expect(errorOf(result.stderr)).toMatchObject({
       code,
-      message: expect.stringContaining('Unexpected UTF-8 BOM (decode using utf-8-sig): line 1 column 1 (char 0)') as string,
+      message: expect.stringContaining(
+        'Unexpected UTF-8 BOM (decode using utf-8-sig): line 1 column 1 (char 0)',
+      ) as string,
     });
   });
 
   it('an overlay alias bomb is refused with policy_yaml saying why', async () => {
     const lines = ['a0: &a0 ["lol"]'];
-    for (let level = 1; level <= 9; level++) lines.push(`a${level}: &a${level} [${Array(10).fill(`*a${level - 1}`).join(', ')}]`);
-    const path = file('bomb.yaml', `${lines.join('\n')}\nmetadata: {id: cavra-bomb, title: t, description: d, version: "1"}\n`);
+    for (let level = 1; level <= 9; level++)
+      lines.push(
+        `a${level}: &a${level} [${Array(10)
+          .fill(`*a${level - 1}`)
+          .join(', ')}]`,
+      );
+    const path = file(
+      'bomb.yaml',
+      `${lines.join('\n')}\nmetadata: {id: cavra-bomb, title: t, description: d, version: "1"}\n`,
+    );
     const result = await run(['policy', 'compile', '--overlay', path]);
     expect(result.code).not.toBe(0);
-    expect(errorOf(result.stderr)).toMatchObject({ code: 'policy_yaml', message: expect.stringContaining('billion laughs') as string });
+    expect(errorOf(result.stderr)).toMatchObject({
+      code: 'policy_yaml',
+      message: expect.stringContaining('billion laughs') as string,
+    });
   });
 });

@@ -6,7 +6,8 @@ import { workspaceEntries } from '../../../vitest.shared.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const BUILTINS = new Set(builtinModules);
-const isBuiltin = (specifier: string): boolean => specifier.startsWith('node:') || BUILTINS.has(specifier.split('/')[0] as string);
+const isBuiltin = (specifier: string): boolean =>
+  specifier.startsWith('node:') || BUILTINS.has(specifier.split('/')[0] as string);
 
 /**
  * Bundle one entry point for a neutral platform (no Node, no browser), everything bundled
@@ -15,7 +16,9 @@ const isBuiltin = (specifier: string): boolean => specifier.startsWith('node:') 
  */
 async function nodeBuiltinsImportedBy(entry: string): Promise<string[]> {
   const found = new Set<string>();
-  const workspace = new Map(workspaceEntries().map(({ specifier, source }) => [specifier, `${root}${source}`]));
+  const workspace = new Map(
+    workspaceEntries().map(({ specifier, source }) => [specifier, `${root}${source}`]),
+  );
   const recordBuiltins: Plugin = {
     name: 'record-node-builtins',
     setup(context) {

@@ -17,7 +17,13 @@ export { pyFloatRepr, pyRepr, pyStr, pyStrRepr } from './python/repr.js';
 export { PY_WHITESPACE, isPyWhitespace, pyStrip } from './python/whitespace.js';
 export { pyPathString } from './python/pure-posix-path.js';
 export { pyIterate, pyNoAttributeLine, pyNotIterableLine } from './python/exceptions.js';
-export { pyDateTimeMicros, pyDayNumber, pyDaysInMonth, pyIsLeapYear, type PyDateTimeParts } from './python/dates.js';
+export {
+  pyDateTimeMicros,
+  pyDayNumber,
+  pyDaysInMonth,
+  pyIsLeapYear,
+  type PyDateTimeParts,
+} from './python/dates.js';
 export {
   PY_JSON_MAX_DEPTH,
   PyJsonRecursionError,

@@ -4,7 +4,11 @@ import { parsePolicyYaml } from '../packs/parse-policy-yaml.js';
 import { checkPolicy, parsePolicyJsonText } from '../validate/check-policy.js';
 
 const readPolicyText = (path: string): string =>
-  readPythonTextFile(path, { unreadable: 'policy_unreadable', undecodable: 'policy_invalid', what: 'policy file' });
+  readPythonTextFile(path, {
+    unreadable: 'policy_unreadable',
+    undecodable: 'policy_invalid',
+    what: 'policy file',
+  });
 
 /**
  * A compiled policy JSON file (the `--policy FILE` route): read as Python reads a text file (a

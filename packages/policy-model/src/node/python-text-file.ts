@@ -15,7 +15,11 @@ export interface PythonTextFileOptions {
 }
 
 /** The default: a policy YAML file (`policy validate`, `compile --overlay`, pack files). */
-export const POLICY_TEXT_FILE: PythonTextFileOptions = { unreadable: 'policy_unreadable', undecodable: 'policy_yaml', what: 'policy file' };
+export const POLICY_TEXT_FILE: PythonTextFileOptions = {
+  unreadable: 'policy_unreadable',
+  undecodable: 'policy_yaml',
+  what: 'policy file',
+};
 
 /**
  * Read a text file the way Python's `Path.read_text(encoding='utf-8')` does, safely: only a
@@ -44,14 +48,22 @@ export function readPythonTextFile(path: string, options: PythonTextFileOptions 
       too_large: `larger than ${options.maxBytes ?? DEFAULT_MAX_FILE_BYTES} bytes`,
       unreadable: error.message,
     }[error.reason];
-    throw new CavraError(options.unreadable, `cannot read ${options.what} ${shown}: ${why}`, python ? { python } : {});
+    throw new CavraError(
+      options.unreadable,
+      `cannot read ${options.what} ${shown}: ${why}`,
+      python ? { python } : {},
+    );
   }
   try {
     return decodePyTextFile(bytes);
   } catch (error) {
     if (!(error instanceof PyUnicodeDecodeError)) throw error;
-    throw new CavraError(options.undecodable, `${options.what} ${shown} is not valid UTF-8: ${error.message}`, {
-      python: error.pythonLine,
-    });
+    throw new CavraError(
+      options.undecodable,
+      `${options.what} ${shown} is not valid UTF-8: ${error.message}`,
+      {
+        python: error.pythonLine,
+      },
+    );
   }
 }

@@ -41,6 +41,7 @@ export const bundledPackSource: PackSource = {
 function bundledPackName(id: string): string {
   const segments = id.split('/').filter((segment) => segment !== '' && segment !== '.');
   const name = segments[0];
-  if (id.startsWith('/') || segments.length !== 1 || name === undefined || !BUNDLED_PACK_TEXTS.has(name)) throw notFound(id);
+  if (id.startsWith('/') || segments.length !== 1 || name === undefined || !BUNDLED_PACK_TEXTS.has(name))
+    throw notFound(id);
   return name;
 }

@@ -4,7 +4,8 @@
  * docs/python-compatibility.md, "Dates"). Not `Date.UTC`, which maps years 0..99 to 19xx.
  */
 
-export const pyIsLeapYear = (year: number): boolean => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+export const pyIsLeapYear = (year: number): boolean =>
+  year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 

@@ -106,7 +106,10 @@ export function parsePyJson(text: string): PyValue {
     if (ch === '"') return parseString();
     if ((ch === '{' || ch === '[') && depth >= PY_JSON_MAX_DEPTH) {
       const kind = ch === '{' ? 'object' : 'array';
-      throw new PyJsonRecursionError(`maximum recursion depth exceeded while decoding a JSON ${kind} from a unicode string`, pos);
+      throw new PyJsonRecursionError(
+        `maximum recursion depth exceeded while decoding a JSON ${kind} from a unicode string`,
+        pos,
+      );
     }
     if (ch === '{') return parseObject(depth);
     if (ch === '[') return parseArray(depth);

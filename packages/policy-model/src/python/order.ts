@@ -1,13 +1,6 @@
 import { pyDateTimeMicros, pyDayNumber } from './dates.js';
 import { compareCodePoints } from '../text/code-point-order.js';
-import {
-  PyBytes,
-  PyDate,
-  PyDateTime,
-  pyEquals,
-  pyTypeName,
-  type PyValue,
-} from './value.js';
+import { PyBytes, PyDate, PyDateTime, pyEquals, pyTypeName, type PyValue } from './value.js';
 
 /**
  * Python's `TypeError: '<' not supported between instances of ...`. jsonschema's `uniq` relies on

@@ -24,7 +24,8 @@ export class PyUnicodeDecodeError extends Error {
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-const isContinuation = (byte: number | undefined): boolean => byte !== undefined && byte >= 0x80 && byte <= 0xbf;
+const isContinuation = (byte: number | undefined): boolean =>
+  byte !== undefined && byte >= 0x80 && byte <= 0xbf;
 
 /**
  * Where CPython's decoder stops (`Objects/stringlib/codecs.h`, `utf8_decode`): the first bad
@@ -53,7 +54,9 @@ function findDecodeError(bytes: Uint8Array): { start: number; length: number; re
       const second = bytes[i + 1];
       // E0 needs A0..BF second (no overlong forms), ED needs 80..9F (no surrogates).
       const secondOk =
-        isContinuation(second) && !(lead === 0xe0 && (second as number) < 0xa0) && !(lead === 0xed && (second as number) >= 0xa0);
+        isContinuation(second) &&
+        !(lead === 0xe0 && (second as number) < 0xa0) &&
+        !(lead === 0xed && (second as number) >= 0xa0);
       if (n - i < 2) return endOfData;
       if (!secondOk) return continuation(1);
       if (n - i < 3) return endOfData;
@@ -65,7 +68,9 @@ function findDecodeError(bytes: Uint8Array): { start: number; length: number; re
       const second = bytes[i + 1];
       // F0 needs 90..BF second (no overlong forms), F4 needs 80..8F (nothing above U+10FFFF).
       const secondOk =
-        isContinuation(second) && !(lead === 0xf0 && (second as number) < 0x90) && !(lead === 0xf4 && (second as number) >= 0x90);
+        isContinuation(second) &&
+        !(lead === 0xf0 && (second as number) < 0x90) &&
+        !(lead === 0xf4 && (second as number) >= 0x90);
       if (n - i < 2) return endOfData;
       if (!secondOk) return continuation(1);
       if (n - i < 3) return endOfData;
@@ -87,7 +92,8 @@ export function decodePyUtf8(bytes: Uint8Array): string {
   } catch {
     const found = findDecodeError(bytes);
     // The WHATWG and CPython decoders accept the same sequences; this only guards that claim.
-    if (found === undefined) throw new PyUnicodeDecodeError("'utf-8' codec can't decode the data", 0, bytes.length);
+    if (found === undefined)
+      throw new PyUnicodeDecodeError("'utf-8' codec can't decode the data", 0, bytes.length);
     const { start, length, reason } = found;
     const where =
       length === 1
@@ -98,7 +104,8 @@ export function decodePyUtf8(bytes: Uint8Array): string {
 }
 
 /** Python text mode's universal newlines: `\r\n` and a lone `\r` read as `\n`. */
-export const pyUniversalNewlines = (text: string): string => (text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text);
+export const pyUniversalNewlines = (text: string): string =>
+  text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
 
 /** `open(path, encoding='utf-8').read()` on the file's bytes: strict UTF-8, BOM kept, universal newlines. */
 export const decodePyTextFile = (bytes: Uint8Array): string => pyUniversalNewlines(decodePyUtf8(bytes));

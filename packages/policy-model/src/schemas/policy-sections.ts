@@ -5,9 +5,17 @@
  */
 export const EVALUATED_POLICY_FIELDS = {
   metadata: { id: 'id' },
-  filesystem: { blockRead: 'block_read', blockWrite: 'block_write', requireApprovalWrite: 'require_approval_write' },
+  filesystem: {
+    blockRead: 'block_read',
+    blockWrite: 'block_write',
+    requireApprovalWrite: 'require_approval_write',
+  },
   commands: { block: 'block', allow: 'allow' },
-  mcp: { allowedServers: 'allowed_servers', blockedServers: 'blocked_servers', blockUnknownServers: 'block_unknown_servers' },
+  mcp: {
+    allowedServers: 'allowed_servers',
+    blockedServers: 'blocked_servers',
+    blockUnknownServers: 'block_unknown_servers',
+  },
 } as const;
 
 export type EvaluatedPolicySection = keyof typeof EVALUATED_POLICY_FIELDS;

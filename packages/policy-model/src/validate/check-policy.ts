@@ -12,10 +12,17 @@ import { formatValidationError, validatePolicy } from './policy.js';
 export function checkPolicy(document: PyValue, where = 'policy'): PyDict {
   const errors = validatePolicy(document);
   if (errors.length === 0) return document as PyDict;
-  const issues: Issue[] = errors.map((error) => ({ path: error.path.map(String).join('.'), message: error.message }));
-  throw new CavraError('policy_invalid', `${where} does not match the policy schema: ${formatValidationError(errors[0] as (typeof errors)[0])}`, {
-    issues,
-  });
+  const issues: Issue[] = errors.map((error) => ({
+    path: error.path.map(String).join('.'),
+    message: error.message,
+  }));
+  throw new CavraError(
+    'policy_invalid',
+    `${where} does not match the policy schema: ${formatValidationError(errors[0] as (typeof errors)[0])}`,
+    {
+      issues,
+    },
+  );
 }
 
 /**
@@ -29,7 +36,9 @@ export function parsePolicyJsonText(text: string, where = 'policy'): PyDict {
     document = parsePyJson(text);
   } catch (error) {
     if (error instanceof PyJsonSyntaxError) {
-      throw new CavraError('policy_invalid', `${where} is not valid JSON: ${error.message}`, { python: error.pythonLine });
+      throw new CavraError('policy_invalid', `${where} is not valid JSON: ${error.message}`, {
+        python: error.pythonLine,
+      });
     }
     throw error;
   }

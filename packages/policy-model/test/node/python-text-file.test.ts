@@ -39,22 +39,29 @@ describe('readPythonTextFile', () => {
   ])('refuses %s at once with the *_unreadable error', (_name, path) => {
     expect(failure(() => readPythonTextFile(path))).toMatchObject({ code: 'policy_unreadable' });
     expect(
-      failure(() => readPythonTextFile(path, { unreadable: 'registry_unreadable', undecodable: 'registry_invalid', what: 'trust registry' })),
+      failure(() =>
+        readPythonTextFile(path, {
+          unreadable: 'registry_unreadable',
+          undecodable: 'registry_invalid',
+          what: 'trust registry',
+        }),
+      ),
     ).toMatchObject({ code: 'registry_unreadable' });
   });
 
-  it('a missing file gives Python\'s FileNotFoundError line', () => {
+  it("a missing file gives Python's FileNotFoundError line", () => {
     expect(failure(() => readPythonTextFile(join(dir, 'nope.yaml')))).toMatchObject({
       code: 'policy_unreadable',
       python: `FileNotFoundError: [Errno 2] No such file or directory: '${join(dir, 'nope.yaml')}'`,
     });
   });
 
-  it('an invalid UTF-8 byte is refused with Python\'s UnicodeDecodeError line', () => {
+  it("an invalid UTF-8 byte is refused with Python's UnicodeDecodeError line", () => {
     const path = file('latin1.yaml', Uint8Array.from([...Buffer.from('title: Caf'), 0xc9, 0x0a]));
     expect(failure(() => readPythonTextFile(path))).toMatchObject({
       code: 'policy_yaml',
-      python: "UnicodeDecodeError: 'utf-8' codec can't decode byte 0xc9 in position 10: invalid continuation byte",
+      python:
+        "UnicodeDecodeError: 'utf-8' codec can't decode byte 0xc9 in position 10: invalid continuation byte",
     });
   });
 });
@@ -73,11 +80,15 @@ describe('policy files and packs through readPythonTextFile', () => {
     expect(failure(() => loadPolicyJsonFile('/dev/zero'))).toMatchObject({ code: 'policy_unreadable' });
   });
 
-  it('--policy nested 3000 deep is policy_invalid with Python\'s RecursionError, not a stack overflow', () => {
-    const path = file('deep.json', `{"metadata": {"id": "cavra-x", "title": "X", "description": "D", "version": "1"}, "x": ${'['.repeat(3000)}${']'.repeat(3000)}}`);
+  it("--policy nested 3000 deep is policy_invalid with Python's RecursionError, not a stack overflow", () => {
+    const path = file(
+      'deep.json',
+      `{"metadata": {"id": "cavra-x", "title": "X", "description": "D", "version": "1"}, "x": ${'['.repeat(3000)}${']'.repeat(3000)}}`,
+    );
     expect(failure(() => loadPolicyJsonFile(path))).toMatchObject({
       code: 'policy_invalid',
-      python: 'RecursionError: maximum recursion depth exceeded while decoding a JSON array from a unicode string',
+      python:
+        'RecursionError: maximum recursion depth exceeded while decoding a JSON array from a unicode string',
     });
   });
 
@@ -88,7 +99,10 @@ describe('policy files and packs through readPythonTextFile', () => {
     const root = mkdtempSync(join(dir, 'packs-'));
     mkdirSync(join(root, 'cavra-bad'));
     make(join(root, 'cavra-bad'));
-    expect(failure(() => loadPackPolicy(directoryPackSource(root), 'cavra-bad')), name).toMatchObject({ code: 'policy_unreadable' });
+    expect(
+      failure(() => loadPackPolicy(directoryPackSource(root), 'cavra-bad')),
+      name,
+    ).toMatchObject({ code: 'policy_unreadable' });
   });
 
   it('a BOM in a pack is skipped, as PyYAML skips it', () => {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { PY_JSON_MAX_DEPTH, PyJsonRecursionError, PyJsonSyntaxError, parsePyJson } from '../../src/python/json-parse.js';
+import {
+  PY_JSON_MAX_DEPTH,
+  PyJsonRecursionError,
+  PyJsonSyntaxError,
+  parsePyJson,
+} from '../../src/python/json-parse.js';
 
 const lineOf = (text: string): string => {
   try {
@@ -11,8 +16,10 @@ const lineOf = (text: string): string => {
 };
 
 describe('parsePyJson: what json.loads refuses', () => {
-  it('refuses a leading BOM with Python\'s message', () => {
-    expect(lineOf('\uFEFF{}')).toBe('JSONDecodeError: Unexpected UTF-8 BOM (decode using utf-8-sig): line 1 column 1 (char 0)');
+  it("refuses a leading BOM with Python's message", () => {
+    expect(lineOf('\uFEFF{}')).toBe(
+      'JSONDecodeError: Unexpected UTF-8 BOM (decode using utf-8-sig): line 1 column 1 (char 0)',
+    );
   });
 
   it('accepts nesting up to the recursion limit', () => {

@@ -47,7 +47,12 @@ const ROWS: ReadonlyArray<readonly [string, string]> = [
 /** An independent reference algorithm, without the fast path. */
 function reference(s: string): string {
   const root = s.startsWith('/') ? (s.startsWith('//') && !s.startsWith('///') ? '//' : '/') : '';
-  const out = root + s.split('/').filter((p) => p !== '' && p !== '.').join('/');
+  const out =
+    root +
+    s
+      .split('/')
+      .filter((p) => p !== '' && p !== '.')
+      .join('/');
   return out === '' ? '.' : out;
 }
 

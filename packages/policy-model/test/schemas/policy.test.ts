@@ -22,7 +22,12 @@ const scalar = fc.oneof(
 const stringList = fc.oneof(fc.array(fc.constantFrom('', 'a', 'b', '**/*.pem'), { maxLength: 3 }), scalar);
 const section = (keys: readonly string[]): fc.Arbitrary<unknown> =>
   fc.oneof(
-    { weight: 4, arbitrary: fc.dictionary(fc.constantFrom(...keys, 'extra'), fc.oneof(stringList, scalar), { maxKeys: 3 }) },
+    {
+      weight: 4,
+      arbitrary: fc.dictionary(fc.constantFrom(...keys, 'extra'), fc.oneof(stringList, scalar), {
+        maxKeys: 3,
+      }),
+    },
     { weight: 1, arbitrary: scalar },
   );
 const metadata = fc.oneof(
@@ -53,46 +58,65 @@ const policyDocument = fc.record(
   { requiredKeys: [] },
 );
 
-const zodIssues = (result: { success: boolean; error?: { issues: readonly { path: PropertyKey[]; message: string }[] } }) =>
-  result.success ? [] : (result.error?.issues ?? []).map((issue) => ({ path: issue.path.map(String), message: issue.message }));
+const zodIssues = (result: {
+  success: boolean;
+  error?: { issues: readonly { path: PropertyKey[]; message: string }[] };
+}) =>
+  result.success
+    ? []
+    : (result.error?.issues ?? []).map((issue) => ({ path: issue.path.map(String), message: issue.message }));
 const schemaIssues = (document: unknown) =>
-  validatePolicy(fromPlainJson(document)).map((error) => ({ path: error.path.map(String), message: error.message }));
+  validatePolicy(fromPlainJson(document)).map((error) => ({
+    path: error.path.map(String),
+    message: error.message,
+  }));
 
 describe('policySchema (zod) is a view of the one JSON-Schema validator', () => {
-  test.prop([policyDocument], { numRuns: 300 })('accepts exactly what validatePolicy accepts, with the same messages', (document) => {
-    expect(zodIssues(policySchema.safeParse(document))).toEqual(schemaIssues(document));
-  });
+  test.prop([policyDocument], { numRuns: 300 })(
+    'accepts exactly what validatePolicy accepts, with the same messages',
+    (document) => {
+      expect(zodIssues(policySchema.safeParse(document))).toEqual(schemaIssues(document));
+    },
+  );
 
-  test.prop([policyDocument], { numRuns: 200 })('each section schema reports what validatePolicy reports under that section', (document) => {
-    const views = [
-      ['filesystem', filesystemRulesSchema],
-      ['commands', commandRulesSchema],
-      ['mcp', mcpRulesSchema],
-    ] as const;
-    for (const [name, schema] of views) {
-      const value = (document as Record<string, unknown>)[name];
-      if (value === undefined) continue;
-      const expected = schemaIssues(document)
-        .filter((issue) => issue.path[0] === name)
-        .map((issue) => ({ path: issue.path.slice(1), message: issue.message }));
-      expect(zodIssues(schema.safeParse(value))).toEqual(expected);
-    }
-  });
+  test.prop([policyDocument], { numRuns: 200 })(
+    'each section schema reports what validatePolicy reports under that section',
+    (document) => {
+      const views = [
+        ['filesystem', filesystemRulesSchema],
+        ['commands', commandRulesSchema],
+        ['mcp', mcpRulesSchema],
+      ] as const;
+      for (const [name, schema] of views) {
+        const value = (document as Record<string, unknown>)[name];
+        if (value === undefined) continue;
+        const expected = schemaIssues(document)
+          .filter((issue) => issue.path[0] === name)
+          .map((issue) => ({ path: issue.path.slice(1), message: issue.message }));
+        expect(zodIssues(schema.safeParse(value))).toEqual(expected);
+      }
+    },
+  );
 
   it('gives jsonschema\'s wording, not zod\'s "Invalid input"', () => {
-    const result = policySchema.safeParse({ metadata: { id: 1, title: 't', description: 'd', version: '1' } });
+    const result = policySchema.safeParse({
+      metadata: { id: 1, title: 't', description: 'd', version: '1' },
+    });
     expect(zodIssues(result)).toEqual([{ path: ['metadata', 'id'], message: "1 is not of type 'string'" }]);
   });
 });
 
 describe('EVALUATED_POLICY_FIELDS', () => {
-  const properties = (POLICY_JSON_SCHEMA as { properties: Record<string, { properties?: Record<string, unknown> }> }).properties;
+  const properties = (
+    POLICY_JSON_SCHEMA as { properties: Record<string, { properties?: Record<string, unknown> }> }
+  ).properties;
 
   it('names only sections and fields that the policy JSON Schema defines', () => {
     for (const [sectionName, fields] of Object.entries(EVALUATED_POLICY_FIELDS)) {
       const sectionSchema = properties[sectionName];
       expect(sectionSchema, sectionName).toBeDefined();
-      for (const field of Object.values(fields)) expect(sectionSchema?.properties, `${sectionName}.${field}`).toHaveProperty(field);
+      for (const field of Object.values(fields))
+        expect(sectionSchema?.properties, `${sectionName}.${field}`).toHaveProperty(field);
     }
   });
 });

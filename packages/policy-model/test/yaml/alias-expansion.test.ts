@@ -19,14 +19,22 @@ describe('alias expansion is bounded', () => {
     expect(bomb.length).toBeLessThan(1100);
     expect(() => loadPyYaml(bomb)).toThrow(YamlAliasExpansionError);
     expect(() => parsePolicyYaml(bomb, 'overlay.yaml')).toThrowError(
-      expect.objectContaining({ code: 'policy_yaml', message: expect.stringMatching(/^overlay\.yaml: YAML aliases expand this document by more than 100000 nodes/) as string }) as Error,
+      expect.objectContaining({
+        code: 'policy_yaml',
+        message: expect.stringMatching(
+          /^overlay\.yaml: YAML aliases expand this document by more than 100000 nodes/,
+        ) as string,
+      }) as Error,
     );
   });
 
   it('the same bomb as an overlay is refused before compile walks it', () => {
     const overlay = `metadata: {id: cavra-bomb, title: t, description: d, version: "1"}\nfilesystem:\n  block_read: *a9\n`;
-    const text = aliasBomb(9, 10).replace(/^x: \*a9\n$/m, '') + overlay.replace('block_read: *a9', 'block_read: *a9');
-    expect(() => parsePolicyYaml(text, 'overlay.yaml')).toThrowError(expect.objectContaining({ code: 'policy_yaml' }) as Error);
+    const text =
+      aliasBomb(9, 10).replace(/^x: \*a9\n$/m, '') + overlay.replace('block_read: *a9', 'block_read: *a9');
+    expect(() => parsePolicyYaml(text, 'overlay.yaml')).toThrowError(
+      expect.objectContaining({ code: 'policy_yaml' }) as Error,
+    );
   });
 
   it('ordinary aliases, and expansion up to the bound, still load and share the aliased value', () => {
@@ -38,14 +46,25 @@ describe('alias expansion is bounded', () => {
   });
 
   it('a merge of an aliased mapping still loads', () => {
-    const loaded = loadPyYaml('defaults: &d {block_read: ["*.pem"]}\nfilesystem: {<<: *d, block_write: ["*.key"]}\n') as PyDict;
-    expect(loaded.get('filesystem')).toEqual(new Map([['block_read', ['*.pem']], ['block_write', ['*.key']]]));
+    const loaded = loadPyYaml(
+      'defaults: &d {block_read: ["*.pem"]}\nfilesystem: {<<: *d, block_write: ["*.key"]}\n',
+    ) as PyDict;
+    expect(loaded.get('filesystem')).toEqual(
+      new Map([
+        ['block_read', ['*.pem']],
+        ['block_write', ['*.key']],
+      ]),
+    );
   });
 });
 
 describe('long flat collections', () => {
-  it('a flat list of 130,000 items loads (it used to fail with a false RecursionError)', { timeout: 60_000 }, () => {
-    const loaded = loadPyYaml(`[${'a, '.repeat(130_000)}]`) as PyValue[];
-    expect(loaded.length).toBe(130_000);
-  });
+  it(
+    'a flat list of 130,000 items loads (it used to fail with a false RecursionError)',
+    { timeout: 60_000 },
+    () => {
+      const loaded = loadPyYaml(`[${'a, '.repeat(130_000)}]`) as PyValue[];
+      expect(loaded.length).toBe(130_000);
+    },
+  );
 });

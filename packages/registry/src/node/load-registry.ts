@@ -9,7 +9,11 @@ import { buildTrustRegistry, type TrustRegistry } from '../trust-registry.js';
  * not a U+FFFD), a BOM refused as `json.loads` refuses it, nesting bounded like Python's.
  */
 export function readTrustRegistryDocument(path: string): PyValue {
-  const text = readPythonTextFile(path, { unreadable: 'registry_unreadable', undecodable: 'registry_invalid', what: 'trust registry' });
+  const text = readPythonTextFile(path, {
+    unreadable: 'registry_unreadable',
+    undecodable: 'registry_invalid',
+    what: 'trust registry',
+  });
   try {
     return parsePyJson(text);
   } catch (error) {

@@ -22,15 +22,21 @@ const failure = (fn: () => unknown): { code?: string; python?: string } => {
 
 describe('readTrustRegistryDocument (Python: json.loads(read_text(encoding="utf-8")))', () => {
   it('loads a registry file', () => {
-    const registry = loadTrustRegistryFile(file('ok.json', '{"mcp_servers": [{"server_id": "s", "trust_tier": "trusted"}]}'));
+    const registry = loadTrustRegistryFile(
+      file('ok.json', '{"mcp_servers": [{"server_id": "s", "trust_tier": "trusted"}]}'),
+    );
     expect(registry.lookup('s')?.approval_state).toBe('approved');
   });
 
-  it('an invalid UTF-8 byte is registry_invalid with Python\'s line (it used to load as U+FFFD)', () => {
-    const path = file('latin1.json', Uint8Array.from([...Buffer.from('{"mcp_servers": [{"name": "Caf'), 0xc9, ...Buffer.from('"}]}')]));
+  it("an invalid UTF-8 byte is registry_invalid with Python's line (it used to load as U+FFFD)", () => {
+    const path = file(
+      'latin1.json',
+      Uint8Array.from([...Buffer.from('{"mcp_servers": [{"name": "Caf'), 0xc9, ...Buffer.from('"}]}')]),
+    );
     expect(failure(() => readTrustRegistryDocument(path))).toMatchObject({
       code: 'registry_invalid',
-      python: "UnicodeDecodeError: 'utf-8' codec can't decode byte 0xc9 in position 30: invalid continuation byte",
+      python:
+        "UnicodeDecodeError: 'utf-8' codec can't decode byte 0xc9 in position 30: invalid continuation byte",
     });
   });
 
@@ -45,10 +51,12 @@ describe('readTrustRegistryDocument (Python: json.loads(read_text(encoding="utf-
     const fifo = join(dir, 'fifo');
     execFileSync('mkfifo', [fifo]);
     expect(failure(() => readTrustRegistryDocument(fifo))).toMatchObject({ code: 'registry_unreadable' });
-    expect(failure(() => readTrustRegistryDocument('/dev/zero'))).toMatchObject({ code: 'registry_unreadable' });
+    expect(failure(() => readTrustRegistryDocument('/dev/zero'))).toMatchObject({
+      code: 'registry_unreadable',
+    });
   });
 
-  it('a missing file gives Python\'s FileNotFoundError line', () => {
+  it("a missing file gives Python's FileNotFoundError line", () => {
     const path = join(dir, 'nope.json');
     expect(failure(() => readTrustRegistryDocument(path))).toMatchObject({
       code: 'registry_unreadable',
@@ -60,7 +68,8 @@ describe('readTrustRegistryDocument (Python: json.loads(read_text(encoding="utf-
     const path = file('deep.json', `{"mcp_servers": ${'['.repeat(3000)}${']'.repeat(3000)}}`);
     expect(failure(() => readTrustRegistryDocument(path))).toMatchObject({
       code: 'registry_invalid',
-      python: 'RecursionError: maximum recursion depth exceeded while decoding a JSON array from a unicode string',
+      python:
+        'RecursionError: maximum recursion depth exceeded while decoding a JSON array from a unicode string',
     });
   });
 });
