@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { bundledPackSource, directoryPackSource, isCavraError, type PackSource } from '@cavra/policy-model';
+import { bundledPackSource, isCavraError, type PackSource } from '@cavra/policy-model';
+import { directoryPackSource } from '@cavra/policy-model/node';
 import { isFixtureFormatError, readCorpusLines, readRegressionLines } from '@cavra/test-fixtures';
 import { USAGE, parseParityArgs, reproduceCommand, type ParityOptions } from './args.js';
 import { EXIT, HarnessError, isHarnessError } from './errors.js';

@@ -87,7 +87,9 @@ describe('bad input fails closed with a clear error and exit 2 (in-process)', ()
       'policy_invalid',
     );
     const paths = error.issues?.map((issue) => issue.path) ?? [];
-    expect(paths).toEqual(expect.arrayContaining(['metadata.id', 'metadata.title', 'filesystem.block_read.0', 'filesystem']));
+    // policy validate's paths: a missing required key is reported at its parent (jsonschema).
+    expect(paths).toEqual(expect.arrayContaining(['metadata.id', 'metadata', 'filesystem.block_read.0', 'filesystem']));
+    expect(error.issues).toContainEqual({ path: 'filesystem.block_read.0', message: "1 is not of type 'string'" });
   });
 
   it('rejects an invalid trust registry', async () => {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { CavraError, bundledPackSource, directoryPackSource, type PackSource } from '@cavra/policy-model';
+import { CavraError, bundledPackSource, type PackSource } from '@cavra/policy-model';
+import { directoryPackSource } from '@cavra/policy-model/node';
 import {
   PREPARED_POLICY_CACHE_LIMIT,
   createDecisionEngine,

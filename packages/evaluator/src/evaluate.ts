@@ -1,5 +1,7 @@
 import {
   CavraError,
+  pyPathString,
+  pyStrip,
   type ActionRequest,
   type ApproverGroup,
   type DecisionCore,
@@ -8,8 +10,6 @@ import {
 } from '@cavra/policy-model';
 import { decideWithRegistry, type TrustRegistry } from '@cavra/registry';
 import type { PreparedPolicy } from './prepared-policy.js';
-import { pythonPathString } from './python-compat/path-normalization.js';
-import { pythonStrip } from './python-compat/whitespace-strip.js';
 
 /** The pack used when a request names none (any falsy `policy_pack`). */
 export const DEFAULT_POLICY_PACK = 'cavra-ai-agent-baseline';
@@ -88,7 +88,7 @@ function fileDecision(
   rawTarget: string,
   mode: 'read' | 'write',
 ): DecisionCore {
-  const target = pythonPathString(rawTarget);
+  const target = pyPathString(rawTarget);
   const blocked = (mode === 'read' ? policy.blockRead : policy.blockWrite).firstMatch(target);
   if (blocked !== undefined) {
     return core(
@@ -121,7 +121,7 @@ function fileDecision(
 }
 
 function commandDecision(head: Head, policy: PreparedPolicy, rawCommand: string): DecisionCore {
-  const command = pythonStrip(rawCommand);
+  const command = pyStrip(rawCommand);
   const blocked = policy.commandBlock.firstMatch(command);
   if (blocked !== undefined) {
     // Python judges severity on the command, not the pattern: case-sensitive substrings, inside words too.

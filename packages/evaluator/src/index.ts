@@ -1,5 +1,13 @@
 export { DEFAULT_POLICY_PACK, UNKNOWN_ACTION_RULE_ID, evaluate, policyLabel, type EvaluationContext } from './evaluate.js';
 export { preparePolicy, type McpRules, type PreparedPolicy } from './prepared-policy.js';
-export { pythonPathString } from './python-compat/path-normalization.js';
 export { compilePattern, compilePatternList, type PatternList, type PatternMatcher } from './python-compat/pattern-matching.js';
-export { PYTHON_WHITESPACE, pythonStrip } from './python-compat/whitespace-strip.js';
+// str.strip() and pathlib paths live in @cavra/policy-model (one home per Python rule, see
+// docs/python-compatibility.md); the names this package exported before stay importable here.
+export {
+  PY_WHITESPACE,
+  PY_WHITESPACE as PYTHON_WHITESPACE,
+  pyPathString,
+  pyPathString as pythonPathString,
+  pyStrip,
+  pyStrip as pythonStrip,
+} from '@cavra/policy-model';

@@ -1,6 +1,9 @@
 import {
   CavraError,
-  PyBytes,
+  EVALUATED_POLICY_FIELDS as FIELDS,
+  pyIterate,
+  pyNoAttributeLine,
+  pyNotIterableLine,
   pyQualifiedTypeName,
   pyStr,
   pyTruthy,
@@ -29,12 +32,12 @@ export interface PreparedPolicy {
 const noAttributeGet = (value: PyValue, section: string): CavraError => {
   const type = pyQualifiedTypeName(value);
   return new CavraError('policy_invalid', `policy section '${section}' must be a mapping, not ${type}`, {
-    python: `AttributeError: '${type}' object has no attribute 'get'`,
+    python: pyNoAttributeLine(value, 'get'),
   });
 };
 
 /** A section: absent is an empty mapping; present but not a mapping fails (for every action, as in Python). */
-function section(policy: PyDict, name: string): PyDict {
+function section(policy: PyDict, name: 'filesystem' | 'commands'): PyDict {
   const value = policy.get(name);
   if (value === undefined) return new Map();
   if (value instanceof Map) return value;
@@ -55,15 +58,11 @@ function patternList(sectionValue: PyDict, key: string): PatternList {
  */
 function serverSet(value: PyValue | undefined): Set<string> {
   if (value === undefined || !pyTruthy(value)) return new Set();
-  let items: PyValue[];
-  if (typeof value === 'string') items = [...value];
-  else if (Array.isArray(value)) items = value;
-  else if (value instanceof Map) items = [...value.keys()];
-  else if (value instanceof PyBytes) items = []; // iterates ints, which never equal a string server
-  else {
-    const type = pyQualifiedTypeName(value);
-    throw new CavraError('policy_invalid', `mcp server list must be a list of server ids, not ${type}`, {
-      python: `TypeError: '${type}' object is not iterable`,
+  // Bytes iterate as ints, which never equal a string server.
+  const items = pyIterate(value);
+  if (items === undefined) {
+    throw new CavraError('policy_invalid', `mcp server list must be a list of server ids, not ${pyQualifiedTypeName(value)}`, {
+      python: pyNotIterableLine(value),
     });
   }
   const unhashable = items.find((item) => Array.isArray(item) || item instanceof Map);
@@ -77,16 +76,17 @@ function serverSet(value: PyValue | undefined): Set<string> {
 }
 
 function mcpRules(policy: PyDict): McpRules {
-  const mcp = policy.get('mcp');
+  const mcp = policy.get('mcp' satisfies keyof typeof FIELDS);
   if (mcp !== undefined && !(mcp instanceof Map)) return { ok: false, error: noAttributeGet(mcp, 'mcp') };
   const rules = mcp ?? new Map<PyValue, PyValue>();
   try {
-    const blockUnknown = rules.has('block_unknown_servers') ? pyTruthy(rules.get('block_unknown_servers')) : true;
+    const { blockUnknownServers, blockedServers, allowedServers } = FIELDS.mcp;
+    const blockUnknown = rules.has(blockUnknownServers) ? pyTruthy(rules.get(blockUnknownServers)) : true;
     return {
       ok: true,
-      blocked: serverSet(rules.get('blocked_servers')),
+      blocked: serverSet(rules.get(blockedServers)),
       blockUnknown,
-      allowed: serverSet(rules.get('allowed_servers')),
+      allowed: serverSet(rules.get(allowedServers)),
     };
   } catch (error) {
     if (error instanceof CavraError) return { ok: false, error };
@@ -104,13 +104,13 @@ export function preparePolicy(policy: PyDict): PreparedPolicy {
   const filesystem = section(policy, 'filesystem');
   const commands = section(policy, 'commands');
   const metadata = policy.get('metadata');
-  const id = metadata instanceof Map ? metadata.get('id') : undefined;
+  const id = metadata instanceof Map ? metadata.get(FIELDS.metadata.id) : undefined;
   return {
-    blockRead: patternList(filesystem, 'block_read'),
-    blockWrite: patternList(filesystem, 'block_write'),
-    requireApprovalWrite: patternList(filesystem, 'require_approval_write'),
-    commandBlock: patternList(commands, 'block'),
-    commandAllow: patternList(commands, 'allow'),
+    blockRead: patternList(filesystem, FIELDS.filesystem.blockRead),
+    blockWrite: patternList(filesystem, FIELDS.filesystem.blockWrite),
+    requireApprovalWrite: patternList(filesystem, FIELDS.filesystem.requireApprovalWrite),
+    commandBlock: patternList(commands, FIELDS.commands.block),
+    commandAllow: patternList(commands, FIELDS.commands.allow),
     mcp: mcpRules(policy),
     metadataId: typeof id === 'string' && id !== '' ? id : undefined,
   };

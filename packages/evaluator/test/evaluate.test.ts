@@ -12,7 +12,7 @@ const decide = (request: ActionRequest, pack = DEFAULT_POLICY_PACK) =>
 
 type Row = readonly [ActionRequest, Partial<ReturnType<typeof decide>>];
 
-// decision-semantics §3 "Verified examples" (pack cavra-ai-agent-baseline unless named).
+// Decision examples recorded from Python (docs/python-compatibility.md, "Decisions"); pack cavra-ai-agent-baseline unless named.
 const FILE_ROWS: Row[] = [
   [{ action_type: 'read_file', target: '.env' }, { target: '.env', decision: 'block', rule_id: 'filesystem.read.block', severity: 'high', reason: 'Matched sensitive path policy: .env' }],
   [{ action_type: 'read_file', target: './.env' }, { target: '.env', decision: 'block', reason: 'Matched sensitive path policy: .env' }],

@@ -14,7 +14,25 @@ export {
   type PyValue,
 } from './python/value.js';
 export { pyFloatRepr, pyRepr, pyStr, pyStrRepr } from './python/repr.js';
-export { PyJsonSyntaxError, fromPlainJson, parsePyJson, toPlainJson } from './python/json-parse.js';
+export { PY_WHITESPACE, isPyWhitespace, pyStrip } from './python/whitespace.js';
+export { pyPathString } from './python/pure-posix-path.js';
+export { pyIterate, pyNoAttributeLine, pyNotIterableLine } from './python/exceptions.js';
+export {
+  pyDateTimeMicros,
+  pyDayNumber,
+  pyDaysInMonth,
+  pyIsLeapYear,
+  type PyDateTimeParts,
+} from './python/dates.js';
+export {
+  PY_JSON_MAX_DEPTH,
+  PyJsonRecursionError,
+  PyJsonSyntaxError,
+  fromPlainJson,
+  parsePyJson,
+  toPlainJson,
+} from './python/json-parse.js';
+export { PyUnicodeDecodeError, decodePyTextFile, decodePyUtf8, pyUniversalNewlines } from './python/utf8.js';
 export { compareCodePoints, sortByCodePoint } from './text/code-point-order.js';
 export { PyJsonTypeError, dumpsPyJson, pyJsonString, type PyJsonDumpOptions } from './python/json-dumps.js';
 export {
@@ -52,9 +70,14 @@ export {
   policyMetadataSchema,
   policySchema,
   stringListSchema,
+  type CommandRules,
   type CompiledPolicy,
+  type FilesystemRules,
+  type GitRules,
+  type McpPolicyRules,
   type Policy,
   type PolicyMetadata,
+  type PolicyShape,
 } from './schemas/policy.js';
 export { POLICY_JSON_SCHEMA } from './schemas/policy-json-schema.generated.js';
 export {
@@ -74,14 +97,7 @@ export { dedupe, deepCopy, mergeMetadata, mergePolicy, mergeSection } from './co
 export { normalizePolicy } from './compile/normalize.js';
 export { loadPackDocument, loadPackPolicy } from './packs/load-pack.js';
 export { parsePolicyYaml } from './packs/parse-policy-yaml.js';
-export {
-  bundledPackSource,
-  directoryPackSource,
-  readPythonTextFile,
-  resolvePackSource,
-  type PackSource,
-  type PackSourceOptions,
-} from './packs/pack-source.js';
+export { bundledPackSource, invalidPack, notFound, type PackSource } from './packs/bundled-pack-source.js';
 export {
   POLICY_SCHEMA,
   formatValidationError,
@@ -97,4 +113,8 @@ export {
 } from './validate/json-schema.js';
 export { listPolicyPacks, type PolicyPackSummary } from './packs/list-packs.js';
 export { PyYamlError, loadPyYaml, type PyYamlErrorParts, type PyYamlMark } from './yaml/index.js';
-export { checkPolicy, loadPolicyJsonFile, loadPolicyYamlFile } from './load/policy-file.js';
+export { checkPolicy, parsePolicyJsonText } from './validate/check-policy.js';
+export { EVALUATED_POLICY_FIELDS, type EvaluatedPolicySection } from './schemas/policy-sections.js';
+// File-system loaders (directoryPackSource, resolvePackSource, readPythonTextFile,
+// loadPolicyJsonFile, loadPolicyYamlFile, readRegularFile) live in '@cavra/policy-model/node':
+// this entry point imports no Node built-in, so the pure evaluator can bundle it anywhere.

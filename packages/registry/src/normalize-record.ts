@@ -1,6 +1,7 @@
 import {
   APPROVAL_STATES,
   CavraError,
+  pyNoAttributeLine,
   TRUST_TIERS,
   pyQualifiedTypeName,
   pyStr,
@@ -35,8 +36,7 @@ function stringList(record: Map<PyValue, PyValue>, key: string, path: string): s
  */
 export function normalizeMcpServerRecord(record: PyValue, path = ''): McpServerRecord {
   if (!(record instanceof Map)) {
-    const type = pyQualifiedTypeName(record);
-    throw invalidRecord(path, `MCP server record must be an object, not ${type}`, `AttributeError: '${type}' object has no attribute 'get'`);
+    throw invalidRecord(path, `MCP server record must be an object, not ${pyQualifiedTypeName(record)}`, pyNoAttributeLine(record, 'get'));
   }
   const idValue = ['server_id', 'id', 'name'].map((key) => record.get(key)).find((value) => pyTruthy(value));
   if (idValue === undefined) {

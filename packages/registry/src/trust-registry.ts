@@ -1,4 +1,12 @@
-import { CavraError, pyQualifiedTypeName, type McpServerRecord, type PyValue } from '@cavra/policy-model';
+import {
+  CavraError,
+  pyIterate,
+  pyNoAttributeLine,
+  pyNotIterableLine,
+  pyQualifiedTypeName,
+  type McpServerRecord,
+  type PyValue,
+} from '@cavra/policy-model';
 import { normalizeMcpServerRecord } from './normalize-record.js';
 
 /** The registry as Python's JSON-file store holds it: records in store order. */
@@ -28,18 +36,13 @@ const registryError = (message: string, python: string): CavraError =>
  */
 export function buildTrustRegistry(document: PyValue): TrustRegistry {
   if (!(document instanceof Map)) {
-    const type = pyQualifiedTypeName(document);
-    throw registryError(`a trust registry must be a JSON object, not ${type}`, `AttributeError: '${type}' object has no attribute 'get'`);
+    throw registryError(`a trust registry must be a JSON object, not ${pyQualifiedTypeName(document)}`, pyNoAttributeLine(document, 'get'));
   }
   const servers = document.get('mcp_servers');
-  let items: PyValue[];
-  if (servers === undefined) items = [];
-  else if (Array.isArray(servers)) items = servers;
-  else if (typeof servers === 'string') items = [...servers];
-  else if (servers instanceof Map) items = [...servers.keys()];
-  else {
-    const type = pyQualifiedTypeName(servers);
-    throw registryError(`mcp_servers must be a list, not ${type}`, `TypeError: '${type}' object is not iterable`);
+  const items = servers === undefined ? [] : pyIterate(servers);
+  if (items === undefined) {
+    const shown = servers as PyValue;
+    throw registryError(`mcp_servers must be a list, not ${pyQualifiedTypeName(shown)}`, pyNotIterableLine(shown));
   }
   const store: McpServerRecord[] = [];
   items.forEach((item, i) => {

@@ -13,7 +13,7 @@ const registry = (servers: unknown[]) => buildTrustRegistry(fromPlainJson({ mcp_
 const rule = (r: ReturnType<typeof buildTrustRegistry>, server: string, tool = 'x', capability: string | null = null) =>
   decideWithRegistry(r, server, tool, capability).rule_id;
 
-describe('registry decisions (trust-registry.md §5, shapes.json)', () => {
+describe('registry decisions (docs/python-compatibility.md "Trust registry", shapes.json)', () => {
   it.each([
     ['tier-only-trusted', 'x', null, 'mcp.registry.allow'],
     ['tier-only-experimental', 'x', null, 'mcp.registry.requires_approval'],

@@ -1,8 +1,9 @@
 import { createReadStream, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CavraError, loadPolicyJsonFile, resolvePackSource } from '@cavra/policy-model';
+import { CavraError } from '@cavra/policy-model';
+import { loadPolicyJsonFile, resolvePackSource } from '@cavra/policy-model/node';
 import { decisionJson, recordDecision, type EvidenceSink } from '@cavra/evidence';
-import { readTrustRegistryDocument } from '@cavra/registry';
+import { readTrustRegistryDocument } from '@cavra/registry/node';
 import { booleanFlag, parseArgs, stringFlag } from '../args.js';
 import { createDecisionEngine, type DecisionEngine } from '@cavra/engine';
 import { EXIT_FAILURE, EXIT_OK, errorPayload } from '../exit-codes.js';

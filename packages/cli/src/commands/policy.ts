@@ -14,12 +14,11 @@ import {
   parsePolicyYaml,
   parsePyJson,
   pyStr,
-  readPythonTextFile,
-  resolvePackSource,
   validatePolicy,
   type PyDict,
   type PyValue,
 } from '@cavra/policy-model';
+import { readPythonTextFile, resolvePackSource } from '@cavra/policy-model/node';
 import { pythonPathString } from '@cavra/evaluator';
 import { booleanFlag, parseArgs, stringFlag, stringsFlag, type FlagSpec, type ParsedArgs } from '../args.js';
 import type { CliIo } from '../io.js';

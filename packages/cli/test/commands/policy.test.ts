@@ -112,8 +112,8 @@ describe('policy compile: the recorded Python outputs, byte for byte', () => {
   });
 });
 
-// Held-out cases designed from the spec (not in the recorded oracle). Expected outputs come from
-// a spec-derived Python reference run on the real PyYAML 6.0.3, jsonschema 4.26.0 and json
+// Held-out cases designed from the compile rules (not in the recorded oracle). Expected outputs come
+// from an independent Python reference run on the real PyYAML 6.0.3, jsonschema 4.26.0 and json
 // (see fixtures/policy/README.md); `.err` holds the Python exception line of a traceback.
 const HELD_OUT_CASES = Object.entries(
   JSON.parse(readFileSync(join(HELD_OUT, 'cases.json'), 'utf8')) as Record<string, string[]>,

@@ -22,7 +22,7 @@ function referenceRegExp(pattern: string): RegExp {
 }
 const referenceMatch = (pattern: string, value: string): boolean => referenceRegExp(pattern).test(value);
 
-// Rows from the spec (decision-semantics §7), each checked against Python by the spec authors.
+// Python pattern semantics (docs/python-compatibility.md, "Patterns"); each row's answer is what Python's re.fullmatch gives.
 const ROWS: ReadonlyArray<readonly [string, string, boolean]> = [
   ['.env', '.env', true],
   ['.env', 'xenv', false],

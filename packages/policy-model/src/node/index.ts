@@ -6,3 +6,6 @@ export {
   readRegularFile,
   type FileReadFailure,
 } from './read-regular-file.js';
+export { POLICY_TEXT_FILE, readPythonTextFile, type PythonTextFileOptions } from './python-text-file.js';
+export { directoryPackSource, resolvePackSource, type PackSourceOptions } from '../packs/pack-source.js';
+export { loadPolicyJsonFile, loadPolicyYamlFile } from '../load/policy-file.js';

@@ -1,6 +1,7 @@
 import { CavraError, isCavraError } from '../errors.js';
-import { pyQualifiedTypeName, type PyDict, type PyValue } from '../python/value.js';
-import type { PackSource } from './pack-source.js';
+import { pyNoAttributeLine } from '../python/exceptions.js';
+import type { PyDict, PyValue } from '../python/value.js';
+import type { PackSource } from './bundled-pack-source.js';
 
 /** One entry of Python's `PolicyRegistry.list_policy_packs()`. */
 export interface PolicyPackSummary {
@@ -39,9 +40,8 @@ export function listPolicyPacks(source: PackSource): PolicyPackSummary[] {
       ? (document.get('metadata') as PyValue)
       : new Map<PyValue, PyValue>();
     if (!(metadata instanceof Map)) {
-      const type = pyQualifiedTypeName(metadata);
       throw new CavraError('pack_invalid', `Policy pack '${folder}' has metadata that is not a mapping.`, {
-        python: `AttributeError: '${type}' object has no attribute 'get'`,
+        python: pyNoAttributeLine(metadata, 'get'),
       });
     }
     const field = (key: string): PyValue => (metadata.has(key) ? (metadata.get(key) as PyValue) : null);

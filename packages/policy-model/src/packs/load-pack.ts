@@ -1,8 +1,9 @@
 import { compilePolicy } from '../compile/compile.js';
 import { CavraError } from '../errors.js';
 import { pyStr } from '../python/repr.js';
+import { pyIterate, pyNoAttributeLine, pyNotIterableLine } from '../python/exceptions.js';
 import { pyQualifiedTypeName, pyTruthy, type PyDict, type PyValue } from '../python/value.js';
-import { invalidPack, type PackSource } from './pack-source.js';
+import { invalidPack, type PackSource } from './bundled-pack-source.js';
 
 /**
  * One pack's document, checked as Python's registry checks it: a mapping, whose `metadata` (if
@@ -14,7 +15,7 @@ export function loadPackDocument(source: PackSource, id: string): PyDict {
   const metadata = document.get('metadata');
   if (metadata !== undefined && !(metadata instanceof Map)) {
     throw new CavraError('pack_invalid', `Policy pack '${id}' has metadata that is not a mapping.`, {
-      python: `AttributeError: '${pyQualifiedTypeName(metadata)}' object has no attribute 'get'`,
+      python: pyNoAttributeLine(metadata, 'get'),
     });
   }
   if (document.size === 0) {
@@ -25,13 +26,14 @@ export function loadPackDocument(source: PackSource, id: string): PyDict {
   return document;
 }
 
+/** A string is one parent id (Python wraps it in a list); anything else is iterated as Python's `for` does. */
 function parentIds(inherits: PyValue): PyValue[] {
   if (typeof inherits === 'string') return [inherits];
-  if (Array.isArray(inherits)) return inherits;
-  if (inherits instanceof Map) return [...inherits.keys()];
+  const ids = pyIterate(inherits);
+  if (ids !== undefined) return ids;
   const type = pyQualifiedTypeName(inherits);
   throw new CavraError('pack_invalid', `metadata.inherits must be a pack id or a list of pack ids, not ${type}`, {
-    python: `TypeError: '${type}' object is not iterable`,
+    python: pyNotIterableLine(inherits),
   });
 }
 

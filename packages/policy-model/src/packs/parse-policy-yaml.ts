@@ -1,6 +1,6 @@
 import { CavraError } from '../errors.js';
 import type { PyValue } from '../python/value.js';
-import { PyYamlError, loadPyYaml } from '../yaml/index.js';
+import { PyYamlError, YamlAliasExpansionError, loadPyYaml } from '../yaml/index.js';
 
 /** Parse a policy YAML text; YAML errors become `policy_yaml` errors carrying PyYAML's exception class. */
 export function parsePolicyYaml(text: string, where: string): PyValue {
@@ -11,6 +11,10 @@ export function parsePolicyYaml(text: string, where: string): PyValue {
       throw new CavraError('policy_yaml', `${where}: ${error.message}`, {
         python: `${error.pythonType}: ${error.message.split('\n')[0] ?? ''}`,
       });
+    }
+    if (error instanceof YamlAliasExpansionError) {
+      // No `python` line: PyYAML loads such a document; we refuse it to stay bounded (documented).
+      throw new CavraError('policy_yaml', `${where}: ${error.message}`);
     }
     throw error;
   }

@@ -10,7 +10,26 @@ export class PyJsonSyntaxError extends Error {
     super(message);
     this.name = 'PyJsonSyntaxError';
   }
+
+  /** The line Python prints for it. */
+  get pythonLine(): string {
+    return `JSONDecodeError: ${this.message}`;
+  }
 }
+
+/**
+ * Nesting deeper than CPython 3.11's recursion limit (1000 frames, shared by the C scanner of
+ * `json.loads`): Python raises RecursionError, never a JSONDecodeError. Our parser stops at the
+ * same depth, so no later recursive step (validation, repr) can overflow the stack.
+ */
+export class PyJsonRecursionError extends PyJsonSyntaxError {
+  override get pythonLine(): string {
+    return `RecursionError: ${this.message}`;
+  }
+}
+
+/** Arrays and objects nested deeper than this are refused (see `PyJsonRecursionError`). */
+export const PY_JSON_MAX_DEPTH = 1000;
 
 const WHITESPACE = new Set([' ', '\t', '\n', '\r']);
 const ESCAPES: Record<string, string> = {
@@ -33,6 +52,10 @@ const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?/y;
  */
 export function parsePyJson(text: string): PyValue {
   let pos = 0;
+  // json.loads refuses a str that starts with a BOM (PyYAML, in contrast, skips one).
+  if (text.startsWith('\uFEFF')) {
+    throw new PyJsonSyntaxError('Unexpected UTF-8 BOM (decode using utf-8-sig): line 1 column 1 (char 0)', 0);
+  }
 
   const fail = (what: string): never => {
     const line = text.slice(0, pos).split('\n').length;
@@ -78,10 +101,16 @@ export function parsePyJson(text: string): PyValue {
   };
 
   const parseValue = (depth: number): PyValue => {
-    if (depth > 10_000) fail('Nesting too deep');
     skipWhitespace();
     const ch = text[pos];
     if (ch === '"') return parseString();
+    if ((ch === '{' || ch === '[') && depth >= PY_JSON_MAX_DEPTH) {
+      const kind = ch === '{' ? 'object' : 'array';
+      throw new PyJsonRecursionError(
+        `maximum recursion depth exceeded while decoding a JSON ${kind} from a unicode string`,
+        pos,
+      );
+    }
     if (ch === '{') return parseObject(depth);
     if (ch === '[') return parseArray(depth);
     for (const [literal, value] of LITERALS) {

@@ -1,14 +1,6 @@
+import { pyDateTimeMicros, pyDayNumber } from './dates.js';
 import { compareCodePoints } from '../text/code-point-order.js';
-import {
-  PyBytes,
-  PyDate,
-  PyDateTime,
-  dateTimeKey,
-  dayNumber,
-  pyEquals,
-  pyTypeName,
-  type PyValue,
-} from './value.js';
+import { PyBytes, PyDate, PyDateTime, pyEquals, pyTypeName, type PyValue } from './value.js';
 
 /**
  * Python's `TypeError: '<' not supported between instances of ...`. jsonschema's `uniq` relies on
@@ -54,7 +46,7 @@ function numberLess(a: bigint | number, b: bigint | number): boolean {
   return a < BigInt(Math.ceil(y));
 }
 
-const dateKey = (d: PyDate): number => dayNumber(d.year, d.month, d.day);
+const dateKey = (d: PyDate): number => pyDayNumber(d.year, d.month, d.day);
 
 /** Python `==`, extended to jsonschema's `Unorderable` sentinels. */
 export function pyEq(a: Orderable, b: Orderable): boolean {
@@ -85,7 +77,7 @@ export function pyLess(a: Orderable, b: Orderable): boolean {
     if ((a.utcOffsetMinutes === null) !== (b.utcOffsetMinutes === null)) {
       throw new PyOrderTypeError('datetime', 'datetime');
     }
-    return dateTimeKey(a) < dateTimeKey(b);
+    return pyDateTimeMicros(a) < pyDateTimeMicros(b);
   }
   if (a instanceof PyDate && b instanceof PyDate) return dateKey(a) < dateKey(b);
   if (a instanceof PyBytes && b instanceof PyBytes) {

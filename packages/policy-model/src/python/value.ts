@@ -1,3 +1,5 @@
+import { pyDateTimeMicros } from './dates.js';
+
 /**
  * A typed model of the Python values that PyYAML's `safe_load` and `json.loads` produce.
  *
@@ -101,7 +103,7 @@ export function pyEquals(a: PyValue, b: PyValue): boolean {
     if (!(a instanceof PyDateTime && b instanceof PyDateTime)) return false;
     // Aware datetimes are equal when they are the same instant; aware never equals naive.
     if ((a.utcOffsetMinutes === null) !== (b.utcOffsetMinutes === null)) return false;
-    return dateTimeKey(a) === dateTimeKey(b);
+    return pyDateTimeMicros(a) === pyDateTimeMicros(b);
   }
   if (a instanceof PyBytes || b instanceof PyBytes) {
     if (!(a instanceof PyBytes && b instanceof PyBytes) || a.bytes.length !== b.bytes.length) return false;
@@ -117,23 +119,6 @@ export function pyEquals(a: PyValue, b: PyValue): boolean {
     if (!match || !pyEquals(value, match[1])) return false;
   }
   return true;
-}
-
-/** Days since 0001-01-01 (proleptic Gregorian), valid for Python's years 1..9999 (Date.UTC maps 0..99 to 19xx). */
-export function dayNumber(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146_097 + doe;
-}
-
-/** UTC microseconds of an aware datetime; naive datetimes use their wall clock. */
-export function dateTimeKey(d: PyDateTime): bigint {
-  const days = BigInt(dayNumber(d.year, d.month, d.day));
-  const seconds = BigInt(d.hour * 3600 + d.minute * 60 + d.second - (d.utcOffsetMinutes ?? 0) * 60);
-  return (days * 86_400n + seconds) * 1_000_000n + BigInt(d.microsecond);
 }
 
 function numericValue(value: PyValue): bigint | number | undefined {

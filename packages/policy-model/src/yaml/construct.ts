@@ -1,9 +1,19 @@
+import { pyDayNumber } from '../python/dates.js';
 import { pyStrRepr } from '../python/repr.js';
 import { PyBytes, PyDate, PyDateTime, type PyDict, type PyValue } from '../python/value.js';
 import type { MarkAt, YMappingNode, YNode } from './compose.js';
 import { PyYamlError } from './errors.js';
 import { constructBinary, constructBool, constructFloat, constructInt, constructTimestamp } from './scalars.js';
 import { TAG } from './tags.js';
+
+/**
+ * `target.push(...items)` without spreading: a spread passes every item as an argument, and a
+ * list of ~130,000 items overflows V8's argument limit (a RangeError that used to surface as a
+ * false "maximum recursion depth exceeded").
+ */
+function appendAll<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
+}
 
 /**
  * PyYAML's SafeConstructor over the node graph. Containers are built in two phases as in
@@ -56,7 +66,7 @@ export function constructDocument(root: YNode, markAt: MarkAt): PyValue {
         node.value.splice(index, 1);
         if (valueNode.id === 'mapping') {
           flattenMapping(valueNode);
-          merge.push(...valueNode.value);
+          appendAll(merge, valueNode.value);
         } else if (valueNode.id === 'sequence') {
           const submerge: Array<Array<[YNode, YNode]>> = [];
           for (const subnode of valueNode.value) {
@@ -74,7 +84,7 @@ export function constructDocument(root: YNode, markAt: MarkAt): PyValue {
             }
           }
           // Later mappings first, so earlier ones overwrite them: `<<: [*x, *y]` lets x win.
-          for (const pairs of submerge.reverse()) merge.push(...pairs);
+          for (const pairs of submerge.reverse()) appendAll(merge, pairs);
         } else {
           fail(
             'ConstructorError',
@@ -156,7 +166,7 @@ export function constructDocument(root: YNode, markAt: MarkAt): PyValue {
       case TAG.str:
         return constructScalar(node);
       case TAG.seq:
-        return twoPhase<PyValue[]>([], (data) => data.push(...constructSequence(node)));
+        return twoPhase<PyValue[]>([], (data) => appendAll(data, constructSequence(node)));
       case TAG.map:
         return twoPhase<PyDict>(new Map(), (data) => {
           for (const [k, v] of constructMapping(node)) data.set(k, v);
@@ -167,9 +177,9 @@ export function constructDocument(root: YNode, markAt: MarkAt): PyValue {
           for (const [k] of constructMapping(node)) data.set(k, null);
         });
       case TAG.omap:
-        return twoPhase<PyValue[]>([], (data) => data.push(...constructPairsList(node, 'while constructing an ordered map')));
+        return twoPhase<PyValue[]>([], (data) => appendAll(data, constructPairsList(node, 'while constructing an ordered map')));
       case TAG.pairs:
-        return twoPhase<PyValue[]>([], (data) => data.push(...constructPairsList(node, 'while constructing pairs')));
+        return twoPhase<PyValue[]>([], (data) => appendAll(data, constructPairsList(node, 'while constructing pairs')));
       default:
         return fail('ConstructorError', `could not determine a constructor for the tag ${pyStrRepr(node.tag)}`, node);
     }
@@ -230,19 +240,9 @@ export function pyHashKey(value: PyValue): string {
     const { year, month, day, hour, minute, second, microsecond, utcOffsetMinutes } = value;
     if (utcOffsetMinutes === null) return `dn:${year}-${month}-${day}-${hour}-${minute}-${second}-${microsecond}`;
     // Aware datetimes are equal when they denote the same instant.
-    const minutes = (daysFromCivil(year, month, day) * 24 + hour) * 60 + minute - utcOffsetMinutes;
+    const minutes = (pyDayNumber(year, month, day) * 24 + hour) * 60 + minute - utcOffsetMinutes;
     return `da:${(BigInt(minutes) * 60n + BigInt(second)) * 1_000_000n + BigInt(microsecond)}`;
   }
   if (value instanceof PyBytes) return `b:${Array.from(value.bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
   throw new TypeError(`unhashable type: '${Array.isArray(value) ? 'list' : 'dict'}'`);
-}
-
-// Days since 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's algorithm).
-function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
 }

@@ -1,5 +1,6 @@
 import { parseAllDocuments, type Document, type EmptyStream, type YAMLError } from 'yaml';
 import type { PyValue } from '../python/value.js';
+import { checkAliasExpansion } from './alias-expansion.js';
 import { MAX_DEPTH, composeDocument, type MarkAt } from './compose.js';
 import { constructDocument } from './construct.js';
 import { PyYamlError, type PyYamlMark } from './errors.js';
@@ -106,6 +107,7 @@ function load(input: string): PyValue {
       problemMark: bodyMarkAt(second.range[0]),
     });
   }
+  checkAliasExpansion(root);
   return constructDocument(root, bodyMarkAt);
 }
 

@@ -1,3 +1,5 @@
+import { pyDaysInMonth } from '../python/dates.js';
+import { pyStrip } from '../python/whitespace.js';
 import { pyStrRepr } from '../python/repr.js';
 import { PyBytes, PyDate, PyDateTime } from '../python/value.js';
 import { PyYamlError } from './errors.js';
@@ -6,11 +8,6 @@ import { PyYamlError } from './errors.js';
  * Scalar constructors of PyYAML's SafeConstructor (constructor.py), step for step, including
  * the builtin exceptions (ValueError, KeyError, ...) they let escape on odd explicit-tag input.
  */
-
-// Python `str.strip()` / `int()` / `float()` whitespace.
-const PY_SPACE = '[\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
-const STRIP = new RegExp(`^${PY_SPACE}+|${PY_SPACE}+$`, 'g');
-const pyStrip = (s: string): string => s.replace(STRIP, '');
 
 /** Python `s[0]` (raises IndexError on an empty string). */
 function firstChar(s: string): string {
@@ -112,14 +109,11 @@ export function constructFloat(text: string): number {
 const TIMESTAMP =
   /^([0-9][0-9][0-9][0-9])-([0-9][0-9]?)-([0-9][0-9]?)(?:(?:[Tt]|[ \t]+)([0-9][0-9]?):([0-9][0-9]):([0-9][0-9])(?:\.([0-9]*))?(?:[ \t]*(Z|([-+])([0-9][0-9]?)(?::([0-9][0-9]))?))?)?\n?$/;
 
-const isLeap = (y: number): boolean => y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
 // The checks and messages of CPython's `datetime.date` / `datetime.datetime` constructors.
 function checkDate(year: number, month: number, day: number): void {
   if (year < 1 || year > 9999) throw new PyYamlError('ValueError', `year ${year} is out of range`);
   if (month < 1 || month > 12) throw new PyYamlError('ValueError', 'month must be in 1..12');
-  const days = month === 2 && isLeap(year) ? 29 : (DAYS_IN_MONTH[month - 1] as number);
+  const days = pyDaysInMonth(year, month);
   if (day < 1 || day > days) throw new PyYamlError('ValueError', 'day is out of range for month');
 }
 

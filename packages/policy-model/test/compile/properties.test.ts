@@ -19,7 +19,7 @@ import {
 const same = (a: PyValue, b: PyValue): void => expect(pyRepr(a)).toBe(pyRepr(b));
 const canonical = (v: PyValue): string => dumpsPyJson(v, { sortKeys: true });
 
-/** The spec's reference comparator (policy-packs-and-compile §4), written independently of the implementation. */
+/** A reference code-point comparator (docs/python-compatibility.md, "Code-point order"), written independently of the implementation. */
 function referenceCompare(a: string, b: string): number {
   const A = a[Symbol.iterator]();
   const B = b[Symbol.iterator]();

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkPolicy, loadPolicyJsonFile, loadPolicyYamlFile } from '../../src/load/policy-file.js';
+import { loadPolicyJsonFile, loadPolicyYamlFile } from '../../src/load/policy-file.js';
+import { checkPolicy } from '../../src/validate/check-policy.js';
 import { fromPlainJson } from '../../src/python/json-parse.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cavra-policy-file-'));
@@ -22,18 +23,34 @@ describe('policy loaders', () => {
     expect(typeof (policy.get('evidence') as Map<string, unknown>).get('n')).toBe('number');
   });
 
-  it('lists every schema problem with its dot path', () => {
+  it('lists every schema problem with its dot path and jsonschema\'s message, in policy validate\'s order', () => {
     const bad = { metadata: { id: 'Nope', title: '' }, filesystem: { block_read: ['a', 'a', 3], extra: [] }, mcp: { block_unknown_servers: 'yes' } };
-    try {
-      checkPolicy(fromPlainJson(bad));
-      expect.unreachable();
-    } catch (error) {
-      const paths = (error as { issues: { path: string }[] }).issues.map((issue) => issue.path);
-      expect(paths).toEqual(
-        expect.arrayContaining(['metadata.id', 'metadata.title', 'metadata.description', 'metadata.version', 'filesystem.block_read.2', 'filesystem', 'mcp.block_unknown_servers']),
-      );
-      expect(error).toMatchObject({ code: 'policy_invalid' });
-    }
+    expect(() => checkPolicy(fromPlainJson(bad))).toThrowError(
+      expect.objectContaining({
+        code: 'policy_invalid',
+        issues: [
+          { path: 'filesystem', message: "Additional properties are not allowed ('extra' was unexpected)" },
+          { path: 'filesystem.block_read', message: "['a', 'a', 3] has non-unique elements" },
+          { path: 'filesystem.block_read.2', message: "3 is not of type 'string'" },
+          { path: 'mcp.block_unknown_servers', message: "'yes' is not of type 'boolean'" },
+          { path: 'metadata', message: "'description' is a required property" },
+          { path: 'metadata', message: "'version' is a required property" },
+          { path: 'metadata.id', message: "'Nope' does not match '^cavra-[a-z0-9-]+$'" },
+          { path: 'metadata.title', message: "'' should be non-empty" },
+        ],
+      }) as Error,
+    );
+  });
+
+  it('--policy FILE gets the messages of policy validate (not zod\'s "Invalid input")', () => {
+    const path = file('id-int.json', JSON.stringify({ metadata: { ...metadata, id: 1 } }));
+    expect(() => loadPolicyJsonFile(path)).toThrowError(
+      expect.objectContaining({
+        code: 'policy_invalid',
+        message: `policy file ${path} does not match the policy schema: metadata.id: 1 is not of type 'string'`,
+        issues: [{ path: 'metadata.id', message: "1 is not of type 'string'" }],
+      }) as Error,
+    );
   });
 
   it('reads YAML as PyYAML does before checking it', () => {

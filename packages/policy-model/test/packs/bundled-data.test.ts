@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderBundledData } from '../../../../scripts/generate-bundled-data.js';
-import { bundledPackSource } from '../../src/packs/pack-source.js';
+import { bundledPackSource } from '../../src/packs/bundled-pack-source.js';
 import { loadPyYaml } from '../../src/yaml/index.js';
 
 describe('embedded pack data', () => {

@@ -40,7 +40,7 @@ describe('bundled packs', () => {
   });
 });
 
-describe('yaml11-scalars overlay (spec §6, last paragraph)', () => {
+describe('yaml11-scalars overlay (YAML 1.1 scalars in a user overlay)', () => {
   const overlay = asMap(loadPyYaml(readFileSync(OVERLAY, 'utf8')));
   const allow = asMap(overlay.get('commands')).get('allow') as PyValue[];
   const blockWrite = asMap(overlay.get('filesystem')).get('block_write') as PyValue[];

@@ -5,7 +5,7 @@ import { PyDate, PyDateTime, type PyValue } from '../../src/python/value.js';
 import { PyYamlError, loadPyYaml } from '../../src/yaml/index.js';
 
 /*
- * An independent reference for the §6 plain-scalar table, written as a hand-rolled character
+ * An independent reference for PyYAML's plain-scalar table (docs/python-compatibility.md, "YAML"), written as a hand-rolled character
  * scanner (the implementation transcribes PyYAML's regular expressions instead).
  */
 type RefKind = 'null' | 'bool' | 'int' | 'float' | 'timestamp' | 'str';

@@ -26,7 +26,7 @@ const valueOfV = (scalar: string): string =>
 
 const wholeDocument = (text: string): string => outcome(() => pyRepr(loadPyYaml(text)));
 
-/** §6 resolution table: every row, as the value of `v: <scalar>`. */
+/** PyYAML's plain-scalar resolution (docs/python-compatibility.md, "YAML"): every row, as the value of `v: <scalar>`. */
 const PLAIN_SCALARS: readonly Row[] = [
   // bool
   ["yes", "True"],
@@ -161,7 +161,7 @@ const PLAIN_SCALARS: readonly Row[] = [
   ["'<<'", "'<<'"],
 ];
 
-describe('plain scalars resolve like PyYAML (YAML 1.1, spec §6)', () => {
+describe('plain scalars resolve like PyYAML (YAML 1.1)', () => {
   it.each(PLAIN_SCALARS)('v: %j -> %s', (scalar, expected) => {
     expect(valueOfV(scalar)).toBe(expected);
   });

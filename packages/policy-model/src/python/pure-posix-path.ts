@@ -6,9 +6,10 @@ const NEEDS_NORMALIZATION = /(?:^|\/)\.?(?:\/|$)/;
  * dropped, `..` is kept (no collapsing), a trailing `/` goes, exactly two leading slashes stay
  * `//` (one or three-plus become `/`), and an empty result is `.`.
  *
- * Not `path.posix.normalize`, which collapses `..` and keeps a trailing `/`.
+ * Not `path.posix.normalize`, which collapses `..` and keeps a trailing `/`. See
+ * docs/python-compatibility.md, "Paths".
  */
-export function pythonPathString(path: string): string {
+export function pyPathString(path: string): string {
   if (!NEEDS_NORMALIZATION.test(path)) return path;
   const root = path.startsWith('/') ? (path.startsWith('//') && !path.startsWith('///') ? '//' : '/') : '';
   const parts = path.split('/').filter((part) => part !== '' && part !== '.');

@@ -1,8 +1,8 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { pythonPathString } from '../../src/python-compat/path-normalization.js';
+import { pyPathString } from '../../src/python/pure-posix-path.js';
 
-// decision-semantics §5, each row checked against Python's str(Path(s)) by the spec authors.
+// docs/python-compatibility.md, "Paths"; each row is Python's str(PurePosixPath(s)).
 const ROWS: ReadonlyArray<readonly [string, string]> = [
   ['', '.'],
   ['.', '.'],
@@ -44,10 +44,15 @@ const ROWS: ReadonlyArray<readonly [string, string]> = [
   ['a\u0000b', 'a\u0000b'],
 ];
 
-/** The spec's reference algorithm, without the fast path. */
+/** An independent reference algorithm, without the fast path. */
 function reference(s: string): string {
   const root = s.startsWith('/') ? (s.startsWith('//') && !s.startsWith('///') ? '//' : '/') : '';
-  const out = root + s.split('/').filter((p) => p !== '' && p !== '.').join('/');
+  const out =
+    root +
+    s
+      .split('/')
+      .filter((p) => p !== '' && p !== '.')
+      .join('/');
   return out === '' ? '.' : out;
 }
 
@@ -55,22 +60,22 @@ const pathArb = fc
   .array(fc.constantFrom('/', '.', '..', 'a', '.env', '\\', ' ', '\n', 'é', '😀', '~'), { maxLength: 12 })
   .map((parts) => parts.join(''));
 
-describe('pythonPathString', () => {
+describe('pyPathString', () => {
   it.each(ROWS)('%j becomes %j', (input, expected) => {
-    expect(pythonPathString(input)).toBe(expected);
+    expect(pyPathString(input)).toBe(expected);
   });
 
   test.prop([pathArb], { numRuns: 2000 })('equals the reference algorithm', (path) => {
-    expect(pythonPathString(path)).toBe(reference(path));
+    expect(pyPathString(path)).toBe(reference(path));
   });
 
   test.prop([pathArb])('is idempotent', (path) => {
-    const once = pythonPathString(path);
-    expect(pythonPathString(once)).toBe(once);
+    const once = pyPathString(path);
+    expect(pyPathString(once)).toBe(once);
   });
 
   test.prop([pathArb])('never ends with "/" unless it is a root', (path) => {
-    const out = pythonPathString(path);
+    const out = pyPathString(path);
     if (out !== '/' && out !== '//') expect(out.endsWith('/')).toBe(false);
   });
 });

@@ -1,15 +1,15 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { PYTHON_WHITESPACE, pythonStrip } from '../../src/python-compat/whitespace-strip.js';
+import { PY_WHITESPACE, pyStrip } from '../../src/python/whitespace.js';
 
-const PY_WS = PYTHON_WHITESPACE.map((code) => String.fromCharCode(code));
+const PY_WS = PY_WHITESPACE.map((code) => String.fromCharCode(code));
 // Characters JS trim() treats differently: U+FEFF (JS strips, Python keeps), U+001C..U+001F and U+0085 (the reverse).
 const TRICKY = ['\ufeff', '\u001c', '\u001f', '\u0085', '\u200b', '\u180e', 'x', ' ', 'a b'];
 
-describe('pythonStrip', () => {
+describe('pyStrip', () => {
   it('strips exactly the 29 code points of str.isspace()', () => {
-    expect(PYTHON_WHITESPACE).toHaveLength(29);
-    for (const ws of PY_WS) expect(pythonStrip(`${ws}x${ws}`)).toBe('x');
+    expect(PY_WHITESPACE).toHaveLength(29);
+    for (const ws of PY_WS) expect(pyStrip(`${ws}x${ws}`)).toBe('x');
   });
 
   it.each([
@@ -21,7 +21,7 @@ describe('pythonStrip', () => {
     ['   ', ''],
     ['a \t b', 'a \t b'],
   ])('%j becomes %j', (input, expected) => {
-    expect(pythonStrip(input)).toBe(expected);
+    expect(pyStrip(input)).toBe(expected);
   });
 
   const padded = fc
@@ -33,11 +33,11 @@ describe('pythonStrip', () => {
     .map(([a, mid, b]) => a.join('') + mid + b.join(''));
 
   test.prop([padded], { numRuns: 2000 })('is idempotent and leaves no Python whitespace at the ends', (s) => {
-    const out = pythonStrip(s);
-    expect(pythonStrip(out)).toBe(out);
+    const out = pyStrip(s);
+    expect(pyStrip(out)).toBe(out);
     if (out.length > 0) {
-      expect(PYTHON_WHITESPACE).not.toContain(out.charCodeAt(0));
-      expect(PYTHON_WHITESPACE).not.toContain(out.charCodeAt(out.length - 1));
+      expect(PY_WHITESPACE).not.toContain(out.charCodeAt(0));
+      expect(PY_WHITESPACE).not.toContain(out.charCodeAt(out.length - 1));
     }
     expect(s.includes(out)).toBe(true);
   });

@@ -1,0 +1,2 @@
+// Node-only part of @cavra/registry (reads registry files), kept apart from the pure registry.
+export { loadTrustRegistryFile, readTrustRegistryDocument } from './load-registry.js';

@@ -1,0 +1,32 @@
+import { CavraError, PyJsonSyntaxError, parsePyJson, type PyValue } from '@cavra/policy-model';
+import { readPythonTextFile } from '@cavra/policy-model/node';
+import { buildTrustRegistry, type TrustRegistry } from '../trust-registry.js';
+
+/**
+ * Read and parse a registry JSON file as Python does (`json.loads(read_text(encoding='utf-8'))`):
+ * a regular file of bounded size only (a FIFO or `/dev/zero` is `registry_unreadable` at once),
+ * strict UTF-8 (an invalid byte is `registry_invalid` with Python's `UnicodeDecodeError` line,
+ * not a U+FFFD), a BOM refused as `json.loads` refuses it, nesting bounded like Python's.
+ */
+export function readTrustRegistryDocument(path: string): PyValue {
+  const text = readPythonTextFile(path, {
+    unreadable: 'registry_unreadable',
+    undecodable: 'registry_invalid',
+    what: 'trust registry',
+  });
+  try {
+    return parsePyJson(text);
+  } catch (error) {
+    if (error instanceof PyJsonSyntaxError) {
+      throw new CavraError('registry_invalid', `trust registry ${path} is not valid JSON: ${error.message}`, {
+        python: error.pythonLine,
+      });
+    }
+    throw error;
+  }
+}
+
+/** Load a trust-registry JSON file and normalise it exactly as Python does. */
+export function loadTrustRegistryFile(path: string): TrustRegistry {
+  return buildTrustRegistry(readTrustRegistryDocument(path));
+}
