@@ -25,13 +25,19 @@ export function policyCommandExitCodeFor(error: unknown): number {
   return error instanceof CavraError && error.code === 'usage' ? EXIT_BAD_INPUT : EXIT_FAILURE;
 }
 
-/** The machine-readable error object printed for a failure: `{"error": {"code", "message", "issues"?}}`. */
+/** The machine-readable error object printed for a failure: `{"error": {"code", "message", "issues"?, "python"?}}`. */
 export function errorPayload(error: unknown): {
-  error: { code: ErrorCode; message: string; issues?: unknown };
+  error: { code: ErrorCode; message: string; issues?: unknown; python?: string };
 } {
   if (error instanceof CavraError) {
     return {
-      error: { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) },
+      error: {
+        code: error.code,
+        message: error.message,
+        ...(error.issues ? { issues: error.issues } : {}),
+        // Python's exception line for the same cause, where there is one (parity).
+        ...(error.python ? { python: error.python } : {}),
+      },
     };
   }
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

@@ -4,3 +4,11 @@ export {
   type DecisionEngine,
   type DecisionEngineOptions,
 } from './engine.js';
+export {
+  createReleaseGovernanceRoute,
+  isReleaseGovernanceDecision,
+  isReleaseGovernanceInput,
+  releaseGovernanceDecisionJson,
+  type ReleaseGovernanceDecision,
+  type ReleaseGovernanceRoute,
+} from './release-governance-request.js';

@@ -22,6 +22,12 @@ export const ERROR_CODES = [
   'registry_unreadable',
   'registry_invalid',
   'compile_failed',
+  'release_governance_invalid',
+  'decision_invalid',
+  'routing_invalid',
+  'routing_file_unreadable',
+  'routing_file_invalid',
+  'approval_invalid',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

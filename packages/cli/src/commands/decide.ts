@@ -1,10 +1,16 @@
 import { createReadStream, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CavraError, loadPolicyJsonFile, resolvePackSource, type PyValue } from '@cavra/policy-model';
+import { CavraError, loadPolicyJsonFile, parsePyJson, resolvePackSource, type PyValue } from '@cavra/policy-model';
 import { decisionJson } from '@cavra/evidence';
 import { readTrustRegistryDocument } from '@cavra/registry';
 import { booleanFlag, parseArgs, stringFlag } from '../args.js';
-import { createDecisionEngine, type DecisionEngine } from '@cavra/engine';
+import {
+  createDecisionEngine,
+  isReleaseGovernanceDecision,
+  isReleaseGovernanceInput,
+  releaseGovernanceDecisionJson,
+  type DecisionEngine,
+} from '@cavra/engine';
 import { EXIT_FAILURE, EXIT_OK, errorPayload } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 
@@ -42,6 +48,16 @@ function withRegistryMode(document: PyValue): PyValue {
 }
 
 function parseRequestText(text: string): unknown {
+  // Release-governance records hold numbers whose Python type matters (1 vs 1.0, big ints, 1e400):
+  // only requests that can be one are read with the Python-exact parser; the others pay nothing.
+  if (text.includes('release_governance_record')) {
+    try {
+      const exact = parsePyJson(text);
+      if (isReleaseGovernanceInput(exact)) return exact;
+    } catch {
+      // Not JSON for Python either: JSON.parse below reports it.
+    }
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
@@ -98,7 +114,10 @@ async function decideSingle(
 ): Promise<number> {
   const bytes = await readAll(input);
   const decision = engine.decide(parseRequestText(decodeUtf8(bytes, 0, bytes.length)));
-  io.stdout.write(`${JSON.stringify(decision, null, 2)}\n`);
+  const json = isReleaseGovernanceDecision(decision)
+    ? releaseGovernanceDecisionJson(decision, 2)
+    : JSON.stringify(decision, null, 2);
+  io.stdout.write(`${json}\n`);
   return EXIT_OK;
 }
 
@@ -155,7 +174,8 @@ export async function decideBatch(engine: DecisionEngine, input: NodeJS.Readable
           python: 'ValueError: empty request line',
         });
       }
-      emit(decisionJson(engine.decide(parseRequestText(text))));
+      const decision = engine.decide(parseRequestText(text));
+      emit(isReleaseGovernanceDecision(decision) ? releaseGovernanceDecisionJson(decision) : decisionJson(decision));
     } catch (error) {
       // Even a fault of ours answers its own line (code "internal") and the run goes on.
       if (!(error instanceof CavraError)) internalFaults++;
