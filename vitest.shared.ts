@@ -22,5 +22,7 @@ export const sourceAliases = {
   '@cavra/registry': pkg('registry'),
   '@cavra/evidence': pkg('evidence'),
   '@cavra/engine': pkg('engine'),
+  '@cavra/approvals/node': fileURLToPath(new URL('./packages/approvals/src/node/index.ts', import.meta.url)),
+  '@cavra/approvals': pkg('approvals'),
   '@cavra/cli': pkg('cli'),
 };

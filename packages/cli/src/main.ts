@@ -19,6 +19,7 @@ const releaseCommand: Command = async (argv, io) => {
 /** Subcommands, loaded on demand so that a decision does not pay for their modules. */
 const SUBCOMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   policy: async () => (await import('./commands/policy.js')).policyCommand,
+  approval: async () => (await import('./commands/approval.js')).approvalCommand,
   release: () => Promise.resolve(releaseCommand),
 };
 

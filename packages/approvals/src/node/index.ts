@@ -1,0 +1,1 @@
+export { loadRoutingRules } from './load-routing-rules.js';
