@@ -60,7 +60,7 @@ export const normalizeState = (state: string): string => pythonLower(pythonStrip
  * Python's integer reading of a count: ints as they are (any size), floats truncated toward
  * zero (infinity and NaN raise), everything else (bools, strings, lists, objects) is 0.
  */
-export function intValue(record: PyDict, key: string): bigint | number {
+export function intValue(record: PyDict, key: string): bigint {
   const value = record.get(key);
   if (typeof value === 'bigint') return value;
   if (typeof value === 'number') {
@@ -68,12 +68,12 @@ export function intValue(record: PyDict, key: string): bigint | number {
     if (!Number.isFinite(value)) {
       throw releaseGovernanceError('OverflowError', 'cannot convert float infinity to integer');
     }
-    return Math.trunc(value);
+    return BigInt(Math.trunc(value));
   }
-  return 0;
+  return 0n;
 }
 
-export const isPositive = (count: bigint | number): boolean => count > 0;
+export const isPositive = (count: bigint): boolean => count > 0n;
 
 const TRUE_WORDS: ReadonlySet<string> = new Set(['true', 'yes', 'success', 'succeeded']);
 
