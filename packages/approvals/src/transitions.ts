@@ -1,4 +1,4 @@
-import { isPyDict, pyEquals, pyTruthy, type PyDict, type PyValue } from '@cavra/policy-model';
+import { isPyDict, pyEquals, pyStr, pyTruthy, type PyDict, type PyValue } from '@cavra/policy-model';
 import { approvalsError } from './errors.js';
 import { createApprovalRequest, expiryFrom, isoNow, type ApprovalEdge } from './record.js';
 
@@ -20,7 +20,7 @@ export function checkStoredApproval(approval: PyDict): void {
   if (!pyTruthy(approval.get('approval_id'))) throw invalid('approval must include approval_id');
   const state = approval.get('state');
   if (typeof state !== 'string' || !(APPROVAL_RECORD_STATES as readonly string[]).includes(state)) {
-    throw invalid(`unsupported approval state: ${typeof state === 'string' ? state : String(state)}`);
+    throw invalid(`unsupported approval state: ${pyStr(state ?? null)}`);
   }
 }
 

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { dumpsPyJson, isPyDict, parsePyJson, type PyDict, type PyValue } from '@cavra/policy-model';
+import { dumpsPyJson, isPyDict, parsePyJson, pyStr, type PyDict, type PyValue } from '@cavra/policy-model';
 import { main } from '../src/main.js';
 import { ORACLE_DIR, expectNoMismatches } from './support/corpus.js';
 import { errorLineOf, readRecordedLines } from './support/recorded-lines.js';
@@ -27,7 +27,7 @@ function mismatchesOf(lines: readonly string[]): { mismatches: string[]; exact: 
   const mismatches: string[] = [];
   let exact = 0;
   cases.forEach((c, i) => {
-    const id = String(c.get('id'));
+    const id = pyStr(c.get('id') ?? null);
     const expected = c.get('expected') as PyDict;
     const answer = parsePyJson(lines[i] ?? 'null');
     if (!isPyDict(answer)) return void mismatches.push(`${id}: not an object`);

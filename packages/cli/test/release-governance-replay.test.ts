@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { dumpsPyJson, isPyDict, parsePyJson, type PyDict } from '@cavra/policy-model';
+import { dumpsPyJson, isPyDict, parsePyJson, pyStr, type PyDict } from '@cavra/policy-model';
 import { main } from '../src/main.js';
 import { expectNoMismatches } from './support/corpus.js';
 import { errorLineOf, readRecordedLines, recordedDecisionProblems } from './support/recorded-lines.js';
@@ -16,7 +16,7 @@ const batchInput = (): string =>
 function mismatchesOf(outputLines: readonly string[]): string[] {
   const mismatches: string[] = [];
   cases.forEach((c, i) => {
-    const id = String(c.get('id'));
+    const id = pyStr(c.get('id') ?? null);
     const expected = c.get('expected') as PyDict;
     const answer = parsePyJson(outputLines[i] ?? 'null');
     if (!isPyDict(answer)) {

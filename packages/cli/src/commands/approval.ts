@@ -203,7 +203,7 @@ async function routeBatch(args: ParsedArgs, io: CliIo): Promise<number> {
   };
   let carry: Buffer = Buffer.alloc(0);
   for await (const chunk of io.stdin) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     let data = carry.length > 0 ? Buffer.concat([carry, buffer]) : buffer;
     const out: string[] = [];
     for (let newline = data.indexOf(10); newline !== -1; newline = data.indexOf(10)) {

@@ -35,7 +35,7 @@ export const exactJson = (value: PyValue | undefined): string =>
 /** Differences between a full decision and the recorded one (deterministic keys), plus format checks. */
 export function recordedDecisionProblems(decision: PyDict, expected: PyDict): string[] {
   const problems: string[] = [];
-  const keys = [...decision.keys()].join(',');
+  const keys = [...decision.keys()].map((key) => pyStr(key)).join(',');
   if (keys !== DECISION_KEYS.join(',')) problems.push(`key order: ${keys}`);
   for (const key of DECISION_KEYS) {
     if ((VOLATILE_DECISION_KEYS as readonly string[]).includes(key)) continue;
@@ -51,7 +51,7 @@ export function recordedDecisionProblems(decision: PyDict, expected: PyDict): st
   if (typeof timestamp !== 'string' || !TIMESTAMP_PATTERN.test(timestamp)) problems.push('timestamp format');
   const refs = exactJson(decision.get('evidence_refs'));
   const session = decision.get('session_id');
-  const expectedRefs = exactJson([`evidence://${pyStr(session ?? null)}/${String(decisionId)}`]);
+  const expectedRefs = exactJson([`evidence://${pyStr(session ?? null)}/${pyStr(decisionId ?? null)}`]);
   if (refs !== expectedRefs) problems.push(`evidence_refs: ${refs}`);
   return problems;
 }

@@ -113,6 +113,7 @@ describe('properties', () => {
     expect(d.rule_id).toBe(expected);
   });
   test.prop([fc.string(), fc.string()])('an approved state with a non-blank id always allows', (kind, id) => {
+    // eslint-disable-next-line no-control-regex
     fc.pre(id.trim() !== '' && !/[\u001c-\u001f\u0085]/.test(id));
     const d = decide(`"record": {"metadata_kind": ${JSON.stringify(kind)}, "approval_state": "approved", "approval_id": ${JSON.stringify(id)}}`);
     expect(d.decision).toBe('allow');
