@@ -7,14 +7,13 @@ import {
   routeApproverGroup,
   type RoutingRule,
 } from '@cavra/approvals';
-import { loadRoutingRules } from '@cavra/approvals/node';
+import { loadRoutingRules, routeRequest } from '@cavra/approvals/node';
 import { pythonPathString } from '@cavra/evaluator';
 import { newApprovalId, pooledRandomBytes, systemMicrosecondClock } from '@cavra/evidence';
 import {
   CavraError,
   PyJsonTypeError,
   dumpsPyJson,
-  isPyDict,
   parsePyJson,
   pyStrRepr,
   type PyDict,
@@ -154,7 +153,7 @@ function routeOne(args: ParsedArgs, io: CliIo): number {
   return EXIT_OK;
 }
 
-/** One routing request of the batch protocol: `{"route": <decision>, "routing_rules": <list | path | null>}`. */
+/** One line of the batch: parsed as Python parses JSON, answered by the routing protocol. */
 function answerRouteLine(text: string, fallbackRules: RoutingRule[] | undefined, cwd: string): string {
   let line: PyValue;
   try {
@@ -162,18 +161,7 @@ function answerRouteLine(text: string, fallbackRules: RoutingRule[] | undefined,
   } catch (error) {
     throw new CavraError('invalid_json', `request is not valid JSON: ${(error as Error).message}`);
   }
-  if (!isPyDict(line)) throw new CavraError('invalid_request', 'request must be a JSON object');
-  if (!line.has('route')) {
-    throw new CavraError('invalid_request', "'route' is required", { python: "KeyError: 'route'" });
-  }
-  const given = line.get('routing_rules');
-  const rules: PyValue | RoutingRule[] | undefined =
-    given === undefined || given === null
-      ? fallbackRules
-      : typeof given === 'string'
-        ? loadRoutingRules(given, { cwd })
-        : given;
-  return JSON.stringify({ approver_group: routeApproverGroup(line.get('route') as PyValue, rules) });
+  return JSON.stringify({ approver_group: routeRequest(line, { cwd, fallbackRules }) });
 }
 
 /** JSON Lines in, one line out per line, in order; a bad line gets `{"error": …}` in its place. */
