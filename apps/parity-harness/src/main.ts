@@ -10,6 +10,7 @@ import { loadCorpus, loadRegressions } from './oracle/recorded.js';
 import { ProgressReporter, type ProgressStream } from './report/progress.js';
 import { buildSummary, writeReports, type ParitySummary } from './report/summary.js';
 import { runLive } from './run/live-run.js';
+import { runLiveFamilies, runRecordedFamilies } from './families/index.js';
 import { runRecorded } from './run/recorded-run.js';
 import { recordRegressions } from './run/regressions.js';
 import type { MismatchRecord, PackResult } from './run/types.js';
@@ -102,6 +103,18 @@ async function execute(
       });
       packs = live.packs;
       mismatches = live.mismatches;
+      // Families beyond the five action types (release governance, approval routing): one hook.
+      const families = await runLiveFamilies({
+        checkout,
+        ...(io.pythonEnv ? { pythonEnv: io.pythonEnv } : {}),
+        packSource,
+        packs: options.packs.length ? options.packs : packSource.listPackIds(),
+        seed: options.seed,
+        numRuns: options.numRuns,
+        oracleDir: ORACLE_DIR,
+      });
+      packs.push(...families.packs);
+      mismatches.push(...families.mismatches);
       const drift = packDrift(join(checkout.root, 'policies'), checkout.policyDir, live.python.packList);
       if (drift.length) {
         notes.push(
@@ -150,6 +163,9 @@ async function execute(
     });
     packs = recorded.packs;
     mismatches = recorded.mismatches;
+    const families = runRecordedFamilies(ORACLE_DIR, packSource);
+    packs.push(...families.packs);
+    mismatches.push(...families.mismatches);
     notes.push(
       `recorded mode: ${cases.length} recorded cases (corpus + regressions); no Python checkout given`,
     );
