@@ -48,20 +48,26 @@ function withRegistryMode(document: PyValue): PyValue {
 }
 
 function parseRequestText(text: string): unknown {
-  // Release-governance records hold numbers whose Python type matters (1 vs 1.0, big ints, 1e400):
-  // only requests that can be one are read with the Python-exact parser; the others pay nothing.
-  if (text.includes('release_governance_record')) {
-    try {
-      const exact = parsePyJson(text);
-      if (isReleaseGovernanceInput(exact)) return exact;
-    } catch {
-      // Not JSON for Python either: JSON.parse below reports it.
-    }
-  }
+  let request: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    request = JSON.parse(text) as unknown;
   } catch (error) {
+    // Python's reader also accepts NaN and Infinity, which a release-governance record may carry.
+    const exact = text.includes('release_governance_record') ? tryParsePyJson(text) : undefined;
+    if (exact !== undefined && isReleaseGovernanceInput(exact)) return exact;
     throw new CavraError('invalid_json', `request is not valid JSON: ${(error as Error).message}`);
+  }
+  // Release-governance records hold numbers whose Python type matters (1 vs 1.0, big ints, 1e400):
+  // only those requests are read again, with the Python-exact parser; the five action types pay
+  // one property check.
+  return isReleaseGovernanceInput(request) ? parsePyJson(text) : request;
+}
+
+function tryParsePyJson(text: string): PyValue | undefined {
+  try {
+    return parsePyJson(text);
+  } catch {
+    return undefined;
   }
 }
 
