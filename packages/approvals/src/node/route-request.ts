@@ -25,5 +25,5 @@ export function routeRequest(request: PyValue, options: RouteRequestOptions): st
       : typeof given === 'string'
         ? loadRoutingRules(given, { cwd: options.cwd })
         : given;
-  return routeApproverGroup(request.get('route') as PyValue, rules as PyValue | undefined);
+  return routeApproverGroup(request.get('route') as PyValue, rules);
 }
