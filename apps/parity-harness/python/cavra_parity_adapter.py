@@ -10,6 +10,14 @@ itself needs. One request per input line, exactly one answer per line, in order:
 * a decision: ``json.dumps(decision.to_dict(), ensure_ascii=False)``;
 * or ``{"error": "<ExceptionClassName>: <message>"}`` for any exception.
 
+Two request kinds besides the five action types:
+
+* ``{"action_type": "release_governance_record", "record" | "release_governance": {...}, "target",
+  "operation" | "requested_operation", ...}``: ``RuntimeGuard.evaluate_release_governance_record``;
+* ``{"route": <decision>, "routing_rules": <list | routing-file path | null>}`` (no ``action_type``):
+  ``cavra.approvals.route_approver_group``, a path loaded with ``load_routing_rules`` first;
+  answered ``{"approver_group": <str | null>}``.
+
 Harness extension (not a request): the line ``{"__adapter__": "hello"}`` answers with the
 adapter's identity, so the harness can tell "started" from "import failed".
 
@@ -164,6 +172,15 @@ class Adapter:
             decision = guard.evaluate_git_action(request.get("operation", "push"), request.get("target"))
         elif action == "mcp_tool_call":
             decision = guard.evaluate_mcp_tool_call(request["server"], request["tool"], request.get("capability"))
+        elif action == "release_governance_record":
+            record = request.get("record") or request.get("release_governance")
+            if "operation" in request:
+                operation = request["operation"]
+            else:
+                operation = request.get("requested_operation", "verify")
+            decision = guard.evaluate_release_governance_record(
+                record, target=request.get("target"), requested_operation=operation
+            )
         else:
             raise AssertionError(f"unsupported parity action: {action}")
         return decision.to_dict()
@@ -174,6 +191,19 @@ class Adapter:
         if handler is None:
             raise ValueError(f"unknown request kind: {kind!r}")
         return handler(self, request)
+
+    def route(self, request):
+        """The approval-routing request kind: the approver group Python's router picks."""
+        from cavra import approvals
+
+        rules = request.get("routing_rules")
+        if isinstance(rules, str):
+            rules = approvals.load_routing_rules(rules)
+        if rules is None:
+            group = approvals.route_approver_group(request["route"])
+        else:
+            group = approvals.route_approver_group(request["route"], rules)
+        return {"approver_group": group}
 
     def hello(self):
         import cavra
@@ -216,6 +246,8 @@ class Adapter:
                 raise TypeError("request must be a JSON object")
             if request.get("__adapter__") == "hello" and len(request) == 1:
                 payload = self.hello()
+            elif "route" in request and "action_type" not in request:
+                payload = self.route(request)
             else:
                 payload = self.dispatch(request)
             line = json.dumps(payload, ensure_ascii=False)
@@ -228,6 +260,7 @@ class Adapter:
 # Request kind -> handler(adapter, request) returning the JSON-serialisable answer.
 REQUEST_KINDS = {
     "decision": Adapter.decide,
+    "route": Adapter.route,
 }
 
 

@@ -31,7 +31,8 @@ describe('runParity (pnpm parity)', () => {
     expect(out.join('')).toMatch(/parity: seed \d+ \(random\)/);
     const s = readSummary(run.reportDir);
     expect(s.mode).toBe('recorded');
-    expect(s.packs.map((p) => p.id)).toEqual(['cavra-hipaa']);
+    expect(s.packs.map((p) => p.id)).toEqual(['cavra-hipaa', 'family:release-governance', 'family:approval-routing']);
+    expect(s.packs.slice(1).map((p) => [p.cases, p.mismatches])).toEqual([[5000, 0], [5000, 0]]);
     expect(s.packs[0]?.cases).toBeGreaterThan(3000);
     expect(run.reportDir).toBe(join(x.cwd, 'parity-report'));
   });
@@ -58,9 +59,10 @@ describe('runParity (pnpm parity)', () => {
     expect(out.join('')).toContain('parity: seed 3;');
     expect(run.exitCode).toBe(0);
     const s = readSummary(run.reportDir);
-    expect(s).toMatchObject({ mode: 'live', seed: 3, numRuns: 300, totals: { cases: 600, mismatches: 0 } });
+    expect(s).toMatchObject({ mode: 'live', seed: 3, numRuns: 300, totals: { cases: 900, mismatches: 0 } });
     expect(s.python?.version).toBe('cavra 0.1.0');
-    expect(s.packs.every((p) => p.compile.status === 'match' && p.cliSpotChecks.cases === 1)).toBe(true);
+    const packRows = s.packs.filter((p) => !p.id.startsWith('family:'));
+    expect(packRows.every((p) => p.compile.status === 'match' && p.cliSpotChecks.cases === 1)).toBe(true);
     expect(s.allowedDifferences.unknown_action_type).toBeGreaterThan(0);
   });
 

@@ -11,6 +11,8 @@ Usage:
                                                 (as Python's cavra evidence; exit 0/1/2 as Python's)
   cavra-runtime evidence verify-log FILE [--public-key F | --hmac-key F]
                                                 check a hash-chained evidence log (exit 0 intact, 3 broken)
+  cavra-runtime approval route DECISION_FILE [--routing-file F] | route --batch [--routing-file F]
+                        | request DECISION_FILE [--approver-group G] [--requested-by A] [--ttl-hours N]
   cavra-runtime --help | --version
 
 Decision options:
@@ -36,7 +38,9 @@ Decision options:
 Request: {"action_type": "read_file" | "write_file" | "execute_command" | "git_operation" |
           "mcp_tool_call", "target", "policy_pack", "session_id", "agent_id", "actor",
           "operation", "server", "tool", "capability"}: all strings; unknown keys are ignored.
-Unknown action types fail closed: require_approval, rule runtime.default.require_approval.
+Also "release_governance_record" (record / release_governance, target, operation /
+requested_operation: any JSON values). Unknown action types fail closed: require_approval, rule
+runtime.default.require_approval.
 
 Exit status:
   0  a decision was printed (batch: every line was answered, errors in place)

@@ -28,6 +28,7 @@ const releaseCommand: Command = async (argv, io) => {
 const SUBCOMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   evidence: async () => (await import('./commands/evidence.js')).evidenceCommand,
   policy: async () => (await import('./commands/policy.js')).policyCommand,
+  approval: async () => (await import('./commands/approval.js')).approvalCommand,
   release: () => Promise.resolve(releaseCommand),
 };
 

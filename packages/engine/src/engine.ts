@@ -4,6 +4,7 @@ import {
   isActionRequest,
   bundledPackSource,
   loadPackPolicy,
+  toPlainJson,
   type ActionRequest,
   type Decision,
   type DecisionCore,
@@ -21,6 +22,12 @@ import {
 import { buildTrustRegistry, type TrustRegistry } from '@cavra/registry';
 import { createDecisionEnveloper, type EnvelopeOptions } from '@cavra/evidence';
 import { BoundedCache } from './bounded-cache.js';
+import type { ReleaseGovernanceDecisionCore } from '@cavra/evaluator';
+import {
+  createReleaseGovernanceRoute,
+  isReleaseGovernanceInput,
+  type ReleaseGovernanceDecision,
+} from './release-governance-request.js';
 
 export interface DecisionEngineOptions {
   /** Where packs are resolved by id (the pack route). Default: the bundled packs. */
@@ -52,10 +59,13 @@ export interface DecisionEngineOptions {
 }
 
 export interface DecisionEngine {
-  /** The full 17-key decision for one request; throws `CavraError` for input Python would reject. */
-  decide(request: unknown): Decision;
+  /**
+   * The full 17-key decision for one request; throws `CavraError` for input Python would reject.
+   * A `release_governance_record` request gets a `ReleaseGovernanceDecision` (raw JSON values).
+   */
+  decide(request: unknown): Decision | ReleaseGovernanceDecision;
   /** The deterministic part only (no ids, no clock). */
-  decideCore(request: unknown): DecisionCore;
+  decideCore(request: unknown): DecisionCore | ReleaseGovernanceDecisionCore;
 }
 
 type PolicyEntry = { ok: true; policy: PreparedPolicy } | { ok: false; error: CavraError };
@@ -163,13 +173,28 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
   };
 
   if (pinned !== undefined && compiled === undefined) packPolicy(pinned);
-
-  const decideCore = (input: unknown): DecisionCore => {
-    const request = parseActionRequest(input);
-    const label = policyLabel(request, fallbackLabel);
+  /** The pack a request may use: the pin refuses every other label. */
+  const policyFor = (label: string): PreparedPolicy => {
     if (pinned !== undefined && label !== pinned) throw packNotAllowed(label, pinned);
-    const policy = compiled ?? packPolicy(label);
+    return compiled ?? packPolicy(label);
+  };
+
+  const decideActionCore = (input: unknown): DecisionCore => {
+    // A Python-model mapping (parsePyJson) of one of the five action types: plain data again.
+    const request = parseActionRequest(input instanceof Map ? toPlainJson(input as PyValue) : input);
+    const policy = policyFor(policyLabel(request, fallbackLabel));
     return evaluate(request, { policy, fallbackLabel, registry });
   };
-  return { decideCore, decide: (input) => envelope(decideCore(input)) };
+  // Release-governance requests carry non-string values: they are routed before the string-field check.
+  const releaseGovernance = createReleaseGovernanceRoute({
+    fallbackLabel,
+    buildGuard: policyFor,
+    envelope: options.envelope,
+  });
+  return {
+    decideCore: (input) =>
+      isReleaseGovernanceInput(input) ? releaseGovernance.decideCore(input) : decideActionCore(input),
+    decide: (input) =>
+      isReleaseGovernanceInput(input) ? releaseGovernance.decide(input) : envelope(decideActionCore(input)),
+  };
 }

@@ -7,3 +7,11 @@ export {
   type DecisionEngine,
   type DecisionEngineOptions,
 } from './engine.js';
+export {
+  createReleaseGovernanceRoute,
+  isReleaseGovernanceDecision,
+  isReleaseGovernanceInput,
+  releaseGovernanceDecisionJson,
+  type ReleaseGovernanceDecision,
+  type ReleaseGovernanceRoute,
+} from './release-governance-request.js';

@@ -11,3 +11,16 @@ export {
   pyStrip,
   pyStrip as pythonStrip,
 } from '@cavra/policy-model';
+export {
+  APPROVAL_REQUIRED_KINDS,
+  DEFAULT_RECORD_KIND,
+  DELIVERY_KINDS,
+  EXECUTION_KINDS,
+  KNOWN_KINDS,
+  RELEASE_GOVERNANCE_ACTION_TYPE,
+  RELEASE_GOVERNANCE_APPROVER_GROUP,
+  evaluateReleaseGovernanceRecord,
+  normalizeState,
+  pythonLower,
+  type ReleaseGovernanceDecisionCore,
+} from './release-governance/index.js';

@@ -38,3 +38,6 @@ export const newDecisionId = (random: RandomBytes): string => `dec_${hex(random(
 
 /** `corr_` + 12 lowercase hex digits, drawn independently of the decision id. */
 export const newCorrelationId = (random: RandomBytes): string => `corr_${hex(random(6))}`;
+
+/** `apr_` + 12 lowercase hex digits: an approval record's id (Python: `uuid4().hex[:12]`). */
+export const newApprovalId = (random: RandomBytes): string => `apr_${hex(random(6))}`;

@@ -1,6 +1,6 @@
 export { decisionJson } from './serialize.js';
 export { createDecisionEnveloper, evidenceRef, type EnvelopeOptions } from './envelope.js';
-export { newCorrelationId, newDecisionId, pooledRandomBytes, type RandomBytes } from './identifiers.js';
+export { newApprovalId, newCorrelationId, newDecisionId, pooledRandomBytes, type RandomBytes } from './identifiers.js';
 export {
   pythonUtcIsoformat,
   pythonUtcIsoformatExact,

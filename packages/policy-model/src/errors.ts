@@ -27,6 +27,12 @@ export const ERROR_CODES = [
   'evidence_unreadable',
   'evidence_invalid',
   'release_verification_failed',
+  'release_governance_invalid',
+  'decision_invalid',
+  'routing_invalid',
+  'routing_file_unreadable',
+  'routing_file_invalid',
+  'approval_invalid',
   'internal',
   // evidence log (@cavra/evidence openEvidenceLog / verify-log)
   'evidence_unwritable',

@@ -1,11 +1,19 @@
 import { createReadStream, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CavraError } from '@cavra/policy-model';
+import { CavraError, parsePyJson, toPlainJson, type PyValue } from '@cavra/policy-model';
 import { loadPolicyJsonFile, resolvePackSource } from '@cavra/policy-model/node';
 import { decisionJson, recordDecision, type EvidenceSink } from '@cavra/evidence';
+import type { Decision } from '@cavra/policy-model';
 import { readTrustRegistryDocument } from '@cavra/registry/node';
 import { booleanFlag, parseArgs, stringFlag } from '../args.js';
-import { createDecisionEngine, type DecisionEngine } from '@cavra/engine';
+import {
+  createDecisionEngine,
+  isReleaseGovernanceDecision,
+  isReleaseGovernanceInput,
+  releaseGovernanceDecisionJson,
+  type DecisionEngine,
+  type ReleaseGovernanceDecision,
+} from '@cavra/engine';
 import { EXIT_FAILURE, EXIT_OK, errorPayload } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { EVIDENCE_LOG_FLAGS, openEvidenceLogFromFlags } from '../evidence-log-option.js';
@@ -43,10 +51,26 @@ function engineFrom(flags: ReturnType<typeof parseArgs>, io: CliIo): DecisionEng
 }
 
 function parseRequestText(text: string): unknown {
+  let request: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    request = JSON.parse(text) as unknown;
   } catch (error) {
+    // Python's reader also accepts NaN and Infinity, which a release-governance record may carry.
+    const exact = text.includes('release_governance_record') ? tryParsePyJson(text) : undefined;
+    if (exact !== undefined && isReleaseGovernanceInput(exact)) return exact;
     throw new CavraError('invalid_json', `request is not valid JSON: ${(error as Error).message}`);
+  }
+  // Release-governance records hold numbers whose Python type matters (1 vs 1.0, big ints, 1e400):
+  // only those requests are read again, with the Python-exact parser; the five action types pay
+  // one property check.
+  return isReleaseGovernanceInput(request) ? parsePyJson(text) : request;
+}
+
+function tryParsePyJson(text: string): PyValue | undefined {
+  try {
+    return parsePyJson(text);
+  } catch {
+    return undefined;
   }
 }
 
@@ -110,6 +134,19 @@ function openInput(flags: ReturnType<typeof parseArgs>, io: CliIo, batch: boolea
   return createReadStream(path, batch ? {} : { end: SINGLE_REQUEST_CAP });
 }
 
+
+
+/**
+ * Records a decision in the evidence log. Release-governance requests and decisions carry Python
+ * values (mappings, big integers): the log holds their plain JSON form.
+ */
+function recordInLog<D extends Decision | ReleaseGovernanceDecision>(log: EvidenceSink, request: unknown, decision: D): D {
+  const plainRequest = request instanceof Map ? toPlainJson(request as PyValue) : request;
+  if (!isReleaseGovernanceDecision(decision)) return recordDecision(log, plainRequest, decision);
+  const plainDecision = Object.fromEntries(Object.entries(decision).map(([k, v]) => [k, toPlainJson(v as PyValue)]));
+  const ref = log.append({ request: plainRequest, decision: plainDecision });
+  return { ...decision, evidence_refs: [...decision.evidence_refs, ref] };
+}
 async function decideSingle(
   engine: DecisionEngine,
   input: NodeJS.ReadableStream,
@@ -120,9 +157,12 @@ async function decideSingle(
   const request = parseRequestText(decodeUtf8(bytes, 0, bytes.length));
   let decision = engine.decide(request);
   // Recorded and flushed before it is printed: a decision the log cannot hold is not answered.
-  if (log) decision = recordDecision(log, request, decision);
+  if (log) decision = recordInLog(log, request, decision);
   await log?.close();
-  io.stdout.write(`${JSON.stringify(decision, null, 2)}\n`);
+  const json = isReleaseGovernanceDecision(decision)
+    ? releaseGovernanceDecisionJson(decision, 2)
+    : JSON.stringify(decision, null, 2);
+  io.stdout.write(`${json}\n`);
   return EXIT_OK;
 }
 
@@ -185,8 +225,9 @@ export async function decideBatch(
         });
       }
       const request = parseRequestText(text);
-      const decision = engine.decide(request);
-      emit(decisionJson(log ? recordDecision(log, request, decision) : decision));
+      let decision = engine.decide(request);
+      if (log) decision = recordInLog(log, request, decision);
+      emit(isReleaseGovernanceDecision(decision) ? releaseGovernanceDecisionJson(decision) : decisionJson(decision));
     } catch (error) {
       // Even a fault of ours answers its own line (code "internal") and the run goes on.
       if (!(error instanceof CavraError) || error.code === 'evidence_unwritable') internalFaults++;

@@ -21,6 +21,8 @@ export interface PyJsonDumpOptions {
   ensureAscii?: boolean;
   /** `sort_keys=True`. */
   sortKeys?: boolean;
+  /** `separators=(item, key)`, e.g. `[',', ':']` for compact output. Default: Python's for the indent. */
+  separators?: readonly [string, string];
 }
 
 // eslint-disable-next-line no-control-regex
@@ -89,7 +91,8 @@ function sortedEntries(entries: Array<[PyValue, PyValue]>): Array<[PyValue, PyVa
 export function dumpsPyJson(value: PyValue, options: PyJsonDumpOptions = {}): string {
   const ensureAscii = options.ensureAscii ?? true;
   const indent = options.indent;
-  const itemSeparator = indent === undefined ? ', ' : ',';
+  const itemSeparator = options.separators?.[0] ?? (indent === undefined ? ', ' : ',');
+  const keySeparator = options.separators?.[1] ?? ': ';
 
   const write = (v: PyValue, depth: number): string => {
     if (v === null) return 'null';
@@ -109,7 +112,7 @@ export function dumpsPyJson(value: PyValue, options: PyJsonDumpOptions = {}): st
     if (v.size === 0) return '{}';
     const entries = options.sortKeys ? sortedEntries([...v]) : [...v];
     const parts = entries.map(
-      ([k, item]) => `${pyJsonString(keyText(k), ensureAscii)}: ${write(item, depth + 1)}`,
+      ([k, item]) => `${pyJsonString(keyText(k), ensureAscii)}${keySeparator}${write(item, depth + 1)}`,
     );
     return `{${open}${parts.join(itemSeparator + open)}${close}}`;
   };

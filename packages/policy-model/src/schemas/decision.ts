@@ -7,7 +7,7 @@ export const severitySchema = z.enum(['low', 'medium', 'high', 'critical']);
 export type Severity = z.infer<typeof severitySchema>;
 
 export const approverGroupSchema = z.nullable(
-  z.enum(['Platform Security', 'Repository Owners', 'AI Governance']),
+  z.enum(['Platform Security', 'Repository Owners', 'AI Governance', 'Release Governance']),
 );
 export type ApproverGroup = z.infer<typeof approverGroupSchema>;
 

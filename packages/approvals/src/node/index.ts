@@ -1,0 +1,2 @@
+export { loadRoutingRules } from './load-routing-rules.js';
+export { routeRequest, type RouteRequestOptions } from './route-request.js';
