@@ -22,5 +22,7 @@ export const sourceAliases = {
   '@cavra/registry': pkg('registry'),
   '@cavra/evidence': pkg('evidence'),
   '@cavra/engine': pkg('engine'),
+  '@cavra/hooks/node': fileURLToPath(new URL('./packages/hooks/src/node/index.ts', import.meta.url)),
+  '@cavra/hooks': pkg('hooks'),
   '@cavra/cli': pkg('cli'),
 };

@@ -22,6 +22,10 @@ export const ERROR_CODES = [
   'registry_unreadable',
   'registry_invalid',
   'compile_failed',
+  'hook_event_invalid',
+  'hook_timeout',
+  'config_invalid',
+  'config_unreadable',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
