@@ -20,6 +20,8 @@ const releaseCommand: Command = async (argv, io) => {
 const SUBCOMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   policy: async () => (await import('./commands/policy.js')).policyCommand,
   release: () => Promise.resolve(releaseCommand),
+  hook: async () => (await import('./commands/hook.js')).hookCommand,
+  init: async () => (await import('./commands/init.js')).initCommand,
 };
 
 /**

@@ -21,7 +21,7 @@ export const DECIDE_FLAGS = {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function engineFrom(flags: ReturnType<typeof parseArgs>, io: CliIo): DecisionEngine {
+export function engineFrom(flags: ReturnType<typeof parseArgs>, io: CliIo): DecisionEngine {
   const policyFile = stringFlag(flags, 'policy');
   const registryFile = stringFlag(flags, 'registry');
   const packs = resolvePackSource({ policyDir: stringFlag(flags, 'policy-dir'), env: io.env, cwd: io.cwd });
@@ -49,7 +49,7 @@ function parseRequestText(text: string): unknown {
   }
 }
 
-function decodeUtf8(bytes: Buffer, start: number, end: number): string {
+export function decodeUtf8(bytes: Buffer, start: number, end: number): string {
   const text = bytes.toString('utf8', start, end);
   // toString() replaces bad sequences with U+FFFD silently; only then pay for a strict decode.
   if (text.includes('\uFFFD')) {
@@ -62,7 +62,7 @@ function decodeUtf8(bytes: Buffer, start: number, end: number): string {
   return text;
 }
 
-async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+export async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
