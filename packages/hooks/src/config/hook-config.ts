@@ -26,7 +26,8 @@ export const AGENT_HOOK_EVENTS: Readonly<Record<HookAgent, readonly string[]>> =
 /** The agent's own time limit for the hook: above the hook's internal one, so the hook answers first. */
 const AGENT_TIMEOUT_SECONDS = 30;
 
-const q = (word: string): string => `'${word.replaceAll("'", `'\\''`)}'`;
+/** POSIX shell quoting, only where a word needs it. */
+const q = (word: string): string => (/^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`);
 
 export interface HookCommandOptions {
   /** Absolute path of node. */
