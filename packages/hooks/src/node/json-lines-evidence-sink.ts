@@ -6,13 +6,15 @@ import type { EvidenceEntry, EvidenceSink } from '@cavra/evidence';
  * A plain JSON-lines evidence log: every `append` writes one line
  * `{"ref", "request", "decision"}` to the end of the file with one `write` (O_APPEND, so
  * concurrent hook processes do not interleave lines), before the answer is given. `flush`
- * and `close` fsync. The reference is `<file>#<pid>.<n>`: unique per process and record.
+ * and `close` fsync. The reference is `<file>#<pid>.<n>`, `n` counting the records of this
+ * process (over every sink), so references are unique per process.
  * Not tamper-evident; the hash-chained log replaces it where that is needed.
  */
+let recordsThisProcess = 0;
+
 export function createJsonLinesEvidenceSink(file: string): EvidenceSink {
   let fd: number | undefined;
   let closed = false;
-  let count = 0;
   const open = (): number => {
     if (closed) throw new CavraError('internal', `evidence log ${file} is closed`);
     if (fd === undefined) {
@@ -27,8 +29,8 @@ export function createJsonLinesEvidenceSink(file: string): EvidenceSink {
   return {
     append(entry: EvidenceEntry): string {
       const descriptor = open();
-      count++;
-      const ref = `${file}#${process.pid}.${count}`;
+      recordsThisProcess++;
+      const ref = `${file}#${process.pid}.${recordsThisProcess}`;
       const line = `${JSON.stringify({ ref, request: entry.request, decision: entry.decision })}\n`;
       try {
         writeSync(descriptor, line);
