@@ -13,7 +13,7 @@ describe('strictest', () => {
 
   it('never returns a decision weaker than any input, whatever the order (property)', () => {
     const rank = { allow: 0, require_approval: 1, block: 2 } as const;
-    const decision = fc.constantFrom('allow', 'require_approval', 'block') as fc.Arbitrary<HookVerdict['decision']>;
+    const decision = fc.constantFrom<HookVerdict['decision']>('allow', 'require_approval', 'block');
     fc.assert(
       fc.property(fc.array(decision, { minLength: 1, maxLength: 8 }), (decisions) => {
         const result = strictest(decisions.map((d, i) => verdict(d, String(i))));

@@ -47,7 +47,7 @@ function requireExisting(path: string, kind: 'file' | 'directory', option: strin
  * installs (or removes) the hook in the agent's project configuration. Prints one JSON line:
  * `{"agent", "file", "change", "command"}`.
  */
-export async function initCommand(argv: readonly string[], io: CliIo, runtime: HookRuntime = currentRuntime()): Promise<number> {
+export function initCommand(argv: readonly string[], io: CliIo, runtime: HookRuntime = currentRuntime()): Promise<number> {
   const flags = parseArgs(argv, INIT_FLAGS);
   const [agent, ...extra] = flags.positionals;
   if (agent === undefined || !isHookAgent(agent)) {
@@ -87,5 +87,5 @@ export async function initCommand(argv: readonly string[], io: CliIo, runtime: H
   const command = hookCommand({ node: runtime.node, bin: runtime.bin, agent, hookArgs });
   const { file, change } = applyAgentConfig(project, agent, command, booleanFlag(flags, 'remove'));
   io.stdout.write(`${JSON.stringify({ agent, file, change, ...(booleanFlag(flags, 'remove') ? {} : { command }) })}\n`);
-  return EXIT_OK;
+  return Promise.resolve(EXIT_OK);
 }

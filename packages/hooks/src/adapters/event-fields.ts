@@ -64,7 +64,7 @@ export function mcpToolName(name: string): { server: string; tool: string } | un
 export function commandString(value: unknown, what: string): string {
   if (typeof value === 'string' && value !== '') return value;
   if (Array.isArray(value) && value.length > 0 && value.every((word) => typeof word === 'string')) {
-    return (value as string[]).map(shellQuote).join(' ');
+    return value.map(shellQuote).join(' ');
   }
   throw invalidEvent(`${what}: command is required`);
 }

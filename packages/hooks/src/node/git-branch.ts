@@ -25,5 +25,5 @@ export function currentGitBranch(projectRoot: string): string | undefined {
   }
   const head = read(posix.join(gitDir, 'HEAD'));
   const ref = head === undefined ? undefined : /^ref: refs\/heads\/(.+)$/m.exec(head.trim());
-  return ref ? (ref[1] as string) : undefined;
+  return ref?.[1];
 }

@@ -33,9 +33,11 @@ describe('hookCommand', () => {
   });
 });
 
+type Settings = { permissions?: unknown; hooks: Record<string, { matcher?: string; hooks: { command: string }[] }[]> };
+
 describe('installHookConfig', () => {
   it('adds the hook to Claude Code settings and keeps every user setting and hook', () => {
-    const next = JSON.parse(installHookConfig(USER_CLAUDE_SETTINGS, 'claude-code', command('claude-code'))) as Record<string, any>;
+    const next = JSON.parse(installHookConfig(USER_CLAUDE_SETTINGS, 'claude-code', command('claude-code'))) as Settings;
     expect(next.permissions).toEqual({ allow: ['Bash(npm test)'] });
     expect(next.hooks.PostToolUse).toEqual([{ matcher: 'Write', hooks: [{ type: 'command', command: 'prettier --write' }] }]);
     expect(next.hooks.PreToolUse).toEqual([
@@ -55,9 +57,9 @@ describe('installHookConfig', () => {
 
   it('replaces its own entry in place when the options change', () => {
     const once = installHookConfig(USER_CLAUDE_SETTINGS, 'claude-code', command('claude-code'));
-    const changed = JSON.parse(installHookConfig(once, 'claude-code', command('claude-code', ['--policy-pack', 'cavra-x']))) as Record<string, any>;
+    const changed = JSON.parse(installHookConfig(once, 'claude-code', command('claude-code', ['--policy-pack', 'cavra-x']))) as Settings;
     expect(changed.hooks.PreToolUse).toHaveLength(2);
-    expect(changed.hooks.PreToolUse[1].hooks[0].command).toContain('--policy-pack cavra-x');
+    expect(changed.hooks.PreToolUse?.[1]?.hooks[0]?.command).toContain('--policy-pack cavra-x');
   });
 
   it('writes each agent its own shape', () => {

@@ -150,7 +150,7 @@ export async function scriptedMessagesApiStandIn(call: ScriptedToolCall): Promis
     toolResults() {
       const results: { content: string; isError: boolean }[] = [];
       for (const request of requests) {
-        for (const block of lastUserBlocks((request.body ?? {}) as { messages?: Message[] })) {
+        for (const block of lastUserBlocks(request.body ?? {})) {
           if (block.type === 'tool_result' && block.tool_use_id === TOOL_USE_ID) {
             results.push({ content: textOf(block.content), isError: block.is_error === true });
           }
