@@ -6,6 +6,12 @@ Usage:
                                                 JSON Lines in, one compact decision line out per line
   cavra-runtime policy list [--json] | validate PATH | compile [--policy-pack ID] [--overlay FILE]...
   cavra-runtime release verify DIR --public-key FILE
+  cavra-runtime hook <agent> [hook options] < event.json
+                                                an agent's pre-tool-use hook: decides the tool call, answers
+                                                in the agent's protocol (agents: claude-code, codex,
+                                                gemini-cli, cursor, copilot); any failure blocks
+  cavra-runtime init <agent> --project DIR [hook options] [--remove]
+                                                install (or remove) the hook in the agent's project config
   cavra-runtime --help | --version
 
 Decision options:
@@ -16,6 +22,10 @@ Decision options:
   --policy-dir DIR    resolve packs by id in DIR (default: $CAVRA_POLICY_DIR, else the bundled packs)
   --registry FILE     decide MCP tool calls with this trust registry (JSON)
   Single-dash forms (-input FILE, -policy=FILE) are accepted, as the Go runtime CLI accepted them.
+
+Hook options: --project DIR, --policy-pack ID, --policy-dir DIR | --policy FILE, --registry FILE,
+  --evidence-log FILE (one JSON line per decision), --explicit-allow, --timeout-ms N (default 5000).
+  See docs/agent-hooks.md.
 
 Request: {"action_type": "read_file" | "write_file" | "execute_command" | "git_operation" |
           "mcp_tool_call", "target", "policy_pack", "session_id", "agent_id", "actor",
