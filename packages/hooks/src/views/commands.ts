@@ -1,6 +1,5 @@
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference -- mvdan-sh ships no types; ours are beside this file
 /// <reference path="./mvdan-sh.d.ts" />
-import { createRequire } from 'node:module';
 import type { ShNode, ShSyntax } from 'mvdan-sh';
 
 /** One simple command of a (possibly compound) shell command line. */
@@ -26,15 +25,11 @@ let loading: Promise<ShSyntax> | undefined;
  * use: only shell tool calls pay for it.
  */
 export function loadShellSyntax(): Promise<ShSyntax> {
-  loading ??= (() => {
+  loading ??= (async () => {
     // The GopherJS runtime sets an unlimited stack-trace limit for the whole process; keep ours.
     const limit = Error.stackTraceLimit;
     try {
-      // `require`, not `import()`: the CLI's single-file bundle runs in a vm.Script, which has no
-      // dynamic import. Resolved from this file (the module) or from the bundle (`__filename`).
-      const load = createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
-      const sh = load('mvdan-sh') as typeof import('mvdan-sh').default;
-      return Promise.resolve(sh.syntax);
+      return (await import('./shell-parser.js')).shellSyntax;
     } finally {
       Error.stackTraceLimit = limit;
     }
