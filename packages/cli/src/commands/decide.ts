@@ -62,14 +62,14 @@ export function decodeUtf8(bytes: Buffer, start: number, end: number): string {
   return text;
 }
 
-export async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+export async function readAll(stream: NodeJS.ReadableStream, maxBytes = MAX_REQUEST_BYTES): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     size += buffer.length;
-    if (size > MAX_REQUEST_BYTES) {
-      throw new CavraError('request_too_large', `request is larger than ${MAX_REQUEST_BYTES} bytes`);
+    if (size > maxBytes) {
+      throw new CavraError('request_too_large', `request is larger than ${maxBytes} bytes`);
     }
     chunks.push(buffer);
   }

@@ -26,6 +26,9 @@ export const HOOK_FLAGS = {
   'timeout-ms': 'string',
 } as const;
 
+/** An event carries the tool's input (a whole file for a write, Cursor's file content for a read). */
+export const MAX_HOOK_EVENT_BYTES = 64 * 1024 * 1024;
+
 /** Deciding one event takes milliseconds; past this the hook blocks instead of hanging the agent. */
 export const DEFAULT_HOOK_TIMEOUT_MS = 5000;
 
@@ -55,7 +58,8 @@ async function decide(agent: HookAgent, flags: ParsedArgs, io: CliIo, dependenci
   const evidenceSink =
     dependencies.evidenceSink ?? (logFile !== undefined ? createJsonLinesEvidenceSink(resolve(io.cwd, logFile)) : undefined);
   try {
-    const eventText = decodeUtf8(...((bytes) => [bytes, 0, bytes.length] as const)(await readAll(io.stdin)));
+    const bytes = await readAll(io.stdin, MAX_HOOK_EVENT_BYTES);
+    const eventText = decodeUtf8(bytes, 0, bytes.length);
     const project = stringFlag(flags, 'project');
     const policyPack = stringFlag(flags, 'policy-pack');
     return await runHook({

@@ -91,6 +91,13 @@ describe('cavra-runtime hook', () => {
     expect(never.destroyed).toBe(true);
   });
 
+  it('decides an event larger than a decision request (a big file write)', async () => {
+    const big = event('Write', { file_path: '/work/project/big.txt', content: 'x'.repeat(3 * 1024 * 1024) });
+    expect(await hook(['claude-code', '--policy', POLICY], big)).toEqual({ code: 0, stdout: '', stderr: '' });
+    const blocked = event('Write', { file_path: '/work/project/.env', content: 'x'.repeat(3 * 1024 * 1024) });
+    expect(JSON.parse((await hook(['claude-code', '--policy', POLICY], blocked)).stdout)).toMatchObject({ hookSpecificOutput: { permissionDecision: 'deny' } });
+  });
+
   it('refuses an unknown agent with a usage error', async () => {
     const result = await hook(['windsurf'], '{}');
     expect(result.code).toBe(2);
