@@ -28,11 +28,22 @@ const wrap = (source: string): string => `(function (exports, require, module, _
 /** Run a CommonJS bundle, with a code cache when one can be kept; returns false when there is no bundle at `path`. */
 export function runBundleWithCodeCache(path: string): boolean {
   if (!existsSync(path)) return false;
+  requireWithCodeCache(path, 'cavra-runtime');
+  return true;
+}
+
+/**
+ * Load one CommonJS file (no bundle needed: its own `require` resolves from its directory) with
+ * a code cache named `<name>-<key>.v8cache`, and return its `module.exports`. The hook uses it
+ * for the shell parser, a 1.5 MB compiled-from-Go file that would otherwise be compiled anew
+ * for every shell tool call.
+ */
+export function requireWithCodeCache(path: string, name: string): unknown {
   const source = wrap(readFileSync(path, 'utf8'));
   const directory = codeCacheDirectory();
   const stat = statSync(path);
   const key = `${process.version}-${process.arch}-${stat.size}-${Math.floor(stat.mtimeMs)}`;
-  const cachePath = directory ? join(directory, `cavra-runtime-${key}.v8cache`) : undefined;
+  const cachePath = directory ? join(directory, `${name}-${key}.v8cache`) : undefined;
   let cachedData: Buffer | undefined;
   try {
     if (cachePath && existsSync(cachePath)) cachedData = readFileSync(cachePath);
@@ -44,10 +55,10 @@ export function runBundleWithCodeCache(path: string): boolean {
     // After the run, so that the functions the run compiled are in the cache too.
     process.once('beforeExit', () => writeCodeCache(cachePath, script.createCachedData()));
   }
-  const module = { exports: {} };
+  const module: { exports: unknown } = { exports: {} };
   const run = script.runInThisContext() as (...args: unknown[]) => void;
   run(module.exports, createRequire(path), module, path, dirname(path));
-  return true;
+  return module.exports;
 }
 
 function writeCodeCache(path: string, data: Buffer): void {

@@ -12,7 +12,14 @@ export {
 export { AGENT_ADAPTERS } from './adapters/index.js';
 export { decideHookEvent, failureMessage, runHook, type HookRunOptions } from './run-hook.js';
 export { strictest, verdictMessage } from './strictest.js';
-export { commandViews, loadShellSyntax, type CommandViews, type SimpleCommand } from './views/commands.js';
+export {
+  commandViews,
+  loadShellSyntax,
+  type CommandViews,
+  type ShellParserLoader,
+  type ShellParserModule,
+  type SimpleCommand,
+} from './views/commands.js';
 export { pathViews, relativeToRoot, type PathContext } from './views/paths.js';
 export { gitPush, type GitPush } from './views/git-push.js';
 export {

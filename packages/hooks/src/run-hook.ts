@@ -4,7 +4,7 @@ import type { EvidenceSink } from '@cavra/evidence';
 import { AGENT_ADAPTERS } from './adapters/index.js';
 import { strictest, verdictMessage } from './strictest.js';
 import type { HookAction, HookAgent, HookAnswer, HookEvent, HookVerdict } from './types.js';
-import { commandViews, loadShellSyntax } from './views/commands.js';
+import { commandViews, loadShellSyntax, type ShellParserLoader } from './views/commands.js';
 import { gitPush } from './views/git-push.js';
 import { pathViews } from './views/paths.js';
 
@@ -31,6 +31,8 @@ export interface HookRunOptions {
   evidenceSink?: EvidenceSink;
   /** Answer allow explicitly instead of printing nothing. */
   explicitAllow?: boolean;
+  /** Loads the shell parser (default: the module import). */
+  shellParser?: ShellParserLoader;
 }
 
 /** A request to decide, or a verdict the hook itself reached (e.g. a command it could not parse). */
@@ -53,6 +55,7 @@ async function checksFor(
   base: Omit<ActionRequest, 'action_type'>,
   paths: { projectRoot: string; cwd: string; realpath?: (absolute: string) => string },
   branch: () => string | undefined,
+  shellParser: ShellParserLoader | undefined,
 ): Promise<Check[]> {
   switch (action.kind) {
     case 'read':
@@ -61,7 +64,7 @@ async function checksFor(
         request: { ...base, action_type: action.kind === 'read' ? 'read_file' : 'write_file', target },
       }));
     case 'command': {
-      const views = commandViews(action.command, await loadShellSyntax());
+      const views = commandViews(action.command, await loadShellSyntax(shellParser));
       const checks: Check[] = views.views.map((target) => ({ request: { ...base, action_type: 'execute_command', target } }));
       for (const simple of views.simpleCommands) {
         const push = gitPush(simple.words, branch());
@@ -118,7 +121,7 @@ export async function decideHookEvent(
   };
   const verdicts: HookVerdict[] = [];
   for (const action of event.actions) {
-    for (const check of await checksFor(action, base, paths, branch)) {
+    for (const check of await checksFor(action, base, paths, branch, options.shellParser)) {
       if ('verdict' in check) {
         options.evidenceSink?.append({ request: { ...base, action_type: 'hook', tool: event.toolName }, decision: hookDecisionRecord(check.verdict, base) });
         verdicts.push(check.verdict);

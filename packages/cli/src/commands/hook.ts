@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { CavraError } from '@cavra/policy-model';
 import type { EvidenceSink } from '@cavra/evidence';
@@ -9,9 +10,12 @@ import {
   runHook,
   type HookAgent,
   type HookAnswer,
+  type ShellParserLoader,
+  type ShellParserModule,
 } from '@cavra/hooks';
 import { canonicalPath, createJsonLinesEvidenceSink, currentGitBranch } from '@cavra/hooks/node';
 import { booleanFlag, parseArgs, stringFlag, type ParsedArgs } from '../args.js';
+import { requireWithCodeCache } from '../code-cache.js';
 import type { CliIo } from '../io.js';
 import { decodeUtf8, engineFrom, readAll } from './decide.js';
 
@@ -31,6 +35,16 @@ export const MAX_HOOK_EVENT_BYTES = 64 * 1024 * 1024;
 
 /** Deciding one event takes milliseconds; past this the hook blocks instead of hanging the agent. */
 export const DEFAULT_HOOK_TIMEOUT_MS = 5000;
+
+/**
+ * The shell parser (mvdan-sh, 1.5 MB of JavaScript compiled from Go) loaded with the CLI's V8
+ * code cache: without it every shell tool call compiles the parser anew. Resolved from this
+ * module, or from the single-file bundle (`__filename`), whichever is running.
+ */
+const shellParserWithCodeCache: ShellParserLoader = () => {
+  const resolver = createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
+  return requireWithCodeCache(resolver.resolve('mvdan-sh'), 'mvdan-sh') as ShellParserModule;
+};
 
 export interface HookCommandDependencies {
   /** Overrides `--evidence-log` (tests, or a caller with its own log). */
@@ -73,6 +87,7 @@ async function decide(agent: HookAgent, flags: ParsedArgs, io: CliIo, dependenci
       currentBranch: currentGitBranch,
       ...(evidenceSink ? { evidenceSink } : {}),
       explicitAllow: booleanFlag(flags, 'explicit-allow'),
+      shellParser: shellParserWithCodeCache,
     });
   } finally {
     // Our own log is closed (fsync) before the answer; an injected one belongs to the caller.

@@ -18,18 +18,27 @@ export interface CommandViews {
   unparsed?: string;
 }
 
+/** What the shell-parser package exports (mvdan-sh's module), or a loader of it. */
+export interface ShellParserModule {
+  syntax: ShSyntax;
+}
+export type ShellParserLoader = () => ShellParserModule | Promise<ShellParserModule>;
+
+const importShellParser: ShellParserLoader = async () => ({ syntax: (await import('./shell-parser.js')).shellSyntax });
+
 let loading: Promise<ShSyntax> | undefined;
 
 /**
  * mvdan/sh's parser (the Go shell parser behind shfmt, compiled to JavaScript), loaded on first
- * use: only shell tool calls pay for it.
+ * use, once per process: only shell tool calls pay for it. `load` replaces the module import
+ * (the CLI loads the same file with a V8 code cache).
  */
-export function loadShellSyntax(): Promise<ShSyntax> {
+export function loadShellSyntax(load: ShellParserLoader = importShellParser): Promise<ShSyntax> {
   loading ??= (async () => {
     // The GopherJS runtime sets an unlimited stack-trace limit for the whole process; keep ours.
     const limit = Error.stackTraceLimit;
     try {
-      return (await import('./shell-parser.js')).shellSyntax;
+      return (await load()).syntax;
     } finally {
       Error.stackTraceLimit = limit;
     }
