@@ -32,6 +32,10 @@ export default defineConfig([
     target: 'node20',
     platform: 'node',
     noExternal: [/.*/],
+    // The shell parser (1.5 MB) is loaded from node_modules only by `hook`, not read by every decision.
+    esbuildOptions(options) {
+      options.external = [...(options.external ?? []), 'mvdan-sh'];
+    },
     minify: true,
     sourcemap: false,
     clean: false,

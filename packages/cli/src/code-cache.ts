@@ -55,10 +55,10 @@ export function privateCacheDirectory(directory: string): string | undefined {
   }
 }
 
-/** The cache file for a bundle's bytes: its SHA-256, the Node version and the architecture. */
-export function codeCacheFileName(bundle: Buffer): string {
+/** The cache file for a script's bytes: its name, SHA-256, the Node version and the architecture. */
+export function codeCacheFileName(bundle: Buffer, name = 'cavra-runtime'): string {
   const hash = createHash('sha256').update(bundle).digest('hex');
-  return `cavra-runtime-${process.version}-${process.arch}-${hash}.v8cache`;
+  return `${name}-${process.version}-${process.arch}-${hash}.v8cache`;
 }
 
 const wrap = (source: string): string => `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
@@ -74,21 +74,32 @@ function readCodeCache(path: string): Buffer | undefined {
 /** Run a CommonJS bundle, with a code cache when one can be kept; returns false when there is no bundle at `path`. */
 export function runBundleWithCodeCache(path: string): boolean {
   if (!existsSync(path)) return false;
+  requireWithCodeCache(path, 'cavra-runtime');
+  return true;
+}
+
+/**
+ * Load one CommonJS file (its own `require` resolves from its directory) with a code cache under
+ * the same rules (content-hash name `<name>-…`, private directory, bounded read) and return its
+ * `module.exports`. The hook uses it for the shell parser, a 1.5 MB file compiled from Go that
+ * would otherwise be compiled anew for every shell tool call.
+ */
+export function requireWithCodeCache(path: string, name: string): unknown {
   const bundle = readFileSync(path);
   const source = wrap(bundle.toString('utf8'));
   const wanted = codeCacheDirectory();
   const directory = wanted !== undefined ? privateCacheDirectory(wanted) : undefined;
-  const cachePath = directory !== undefined ? join(directory, codeCacheFileName(bundle)) : undefined;
+  const cachePath = directory !== undefined ? join(directory, codeCacheFileName(bundle, name)) : undefined;
   const cachedData = cachePath !== undefined ? readCodeCache(cachePath) : undefined;
   const script = new Script(source, { filename: path, ...(cachedData ? { cachedData } : {}) });
   if (cachePath && (!cachedData || script.cachedDataRejected)) {
     // After the run, so that the functions the run compiled are in the cache too.
     process.once('beforeExit', () => writeCodeCache(cachePath, script.createCachedData()));
   }
-  const module = { exports: {} };
+  const module: { exports: unknown } = { exports: {} };
   const run = script.runInThisContext() as (...args: unknown[]) => void;
   run(module.exports, createRequire(path), module, path, dirname(path));
-  return true;
+  return module.exports;
 }
 
 function writeCodeCache(path: string, data: Buffer): void {

@@ -13,6 +13,12 @@ Usage:
                                                 check a hash-chained evidence log (exit 0 intact, 3 broken)
   cavra-runtime approval route DECISION_FILE [--routing-file F] | route --batch [--routing-file F]
                         | request DECISION_FILE [--approver-group G] [--requested-by A] [--ttl-hours N]
+  cavra-runtime hook <agent> [hook options] < event.json
+                                                an agent's pre-tool-use hook: decides the tool call, answers
+                                                in the agent's protocol (agents: claude-code, codex,
+                                                gemini-cli, cursor, copilot); any failure blocks
+  cavra-runtime init <agent> --project DIR [hook options] [--remove]
+                                                install (or remove) the hook in the agent's project config
   cavra-runtime --help | --version
 
 Decision options:
@@ -34,6 +40,10 @@ Decision options:
                       PEM) or --evidence-hmac-key FILE, --evidence-recover-torn (move a torn tail aside)
   Option values must not be empty (--policy-dir= is a usage error).
   Single-dash forms (-input FILE, -policy=FILE) are accepted, as the Go runtime CLI accepted them.
+
+Hook options: --project DIR, --policy-pack ID, --policy-dir DIR | --policy FILE, --registry FILE,
+  --evidence-log FILE (one JSON line per decision), --explicit-allow, --timeout-ms N (default 5000).
+  See docs/agent-hooks.md.
 
 Request: {"action_type": "read_file" | "write_file" | "execute_command" | "git_operation" |
           "mcp_tool_call", "target", "policy_pack", "session_id", "agent_id", "actor",

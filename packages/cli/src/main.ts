@@ -30,6 +30,8 @@ const SUBCOMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   policy: async () => (await import('./commands/policy.js')).policyCommand,
   approval: async () => (await import('./commands/approval.js')).approvalCommand,
   release: () => Promise.resolve(releaseCommand),
+  hook: async () => (await import('./commands/hook.js')).hookCommand,
+  init: async () => (await import('./commands/init.js')).initCommand,
 };
 
 /** The name a decision's errors are looked up under in the exit table. */

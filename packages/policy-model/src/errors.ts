@@ -33,6 +33,10 @@ export const ERROR_CODES = [
   'routing_file_unreadable',
   'routing_file_invalid',
   'approval_invalid',
+  'hook_event_invalid',
+  'hook_timeout',
+  'config_invalid',
+  'config_unreadable',
   'internal',
   // evidence log (@cavra/evidence openEvidenceLog / verify-log)
   'evidence_unwritable',

@@ -34,7 +34,7 @@ export const DECIDE_FLAGS = {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function engineFrom(flags: ReturnType<typeof parseArgs>, io: CliIo): DecisionEngine {
+export function engineFrom(flags: ReturnType<typeof parseArgs>, io: CliIo): DecisionEngine {
   const policyFile = stringFlag(flags, 'policy');
   const registryFile = stringFlag(flags, 'registry');
   const pinnedPolicyPack = stringFlag(flags, 'policy-pack');
@@ -74,7 +74,7 @@ function tryParsePyJson(text: string): PyValue | undefined {
   }
 }
 
-function decodeUtf8(bytes: Buffer, start: number, end: number): string {
+export function decodeUtf8(bytes: Buffer, start: number, end: number): string {
   const text = bytes.toString('utf8', start, end);
   // toString() replaces bad sequences with U+FFFD silently; only then pay for a strict decode.
   if (text.includes('\uFFFD')) {
@@ -87,30 +87,33 @@ function decodeUtf8(bytes: Buffer, start: number, end: number): string {
   return text;
 }
 
-const requestTooLarge = (): CavraError =>
-  new CavraError('request_too_large', `request is larger than ${MAX_REQUEST_BYTES} bytes`);
+const requestTooLarge = (maxBytes: number): CavraError =>
+  new CavraError('request_too_large', `request is larger than ${maxBytes} bytes`);
 
-/** Bytes kept of a single request: the limit plus a trailing `\r\n`, which is not counted. */
-const SINGLE_REQUEST_CAP = MAX_REQUEST_BYTES + 2;
 
 /**
  * One request's bytes, without a trailing `\n` / `\r\n`. Stops reading (and closes the stream)
  * as soon as the input is known to be over the limit, so `/dev/zero` or an endless FIFO costs at
  * most the limit in memory and never hangs.
  */
-async function readSingleRequest(stream: NodeJS.ReadableStream): Promise<Buffer> {
+export async function readSingleRequest(
+  stream: NodeJS.ReadableStream,
+  maxBytes: number = MAX_REQUEST_BYTES,
+): Promise<Buffer> {
+  // The limit plus a trailing `\r\n`, which is not counted.
+  const cap = maxBytes + 2;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     size += buffer.length;
     // Leaving the loop early destroys the stream: nothing more is read.
-    if (size > SINGLE_REQUEST_CAP) throw requestTooLarge();
+    if (size > cap) throw requestTooLarge(maxBytes);
     chunks.push(buffer);
   }
   let bytes = Buffer.concat(chunks, size);
   if (bytes.at(-1) === 0x0a) bytes = bytes.subarray(0, bytes.at(-2) === 0x0d ? -2 : -1);
-  if (bytes.length > MAX_REQUEST_BYTES) throw requestTooLarge();
+  if (bytes.length > maxBytes) throw requestTooLarge(maxBytes);
   return bytes;
 }
 
@@ -131,7 +134,7 @@ function openInput(flags: ReturnType<typeof parseArgs>, io: CliIo, batch: boolea
   if (reason !== undefined) throw new CavraError('input_unreadable', `cannot read input ${input}: ${reason}`);
   // `end` is inclusive: one byte past the cap is enough to know a request is too large. (No
   // `start`: a FIFO cannot be read at a position.)
-  return createReadStream(path, batch ? {} : { end: SINGLE_REQUEST_CAP });
+  return createReadStream(path, batch ? {} : { end: MAX_REQUEST_BYTES + 2 });
 }
 
 
