@@ -25,15 +25,5 @@ export function policyCommandExitCodeFor(error: unknown): number {
   return error instanceof CavraError && error.code === 'usage' ? EXIT_BAD_INPUT : EXIT_FAILURE;
 }
 
-/** The machine-readable error object printed for a failure: `{"error": {"code", "message", "issues"?}}`. */
-export function errorPayload(error: unknown): {
-  error: { code: ErrorCode; message: string; issues?: unknown };
-} {
-  if (error instanceof CavraError) {
-    return {
-      error: { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) },
-    };
-  }
-  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return { error: { code: 'internal', message } };
-}
+// The `{"error": {...}}` object: one definition, shared with the batch path and the server.
+export { errorPayload } from '@cavra/engine';

@@ -1,15 +1,21 @@
 import { createReadStream, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CavraError, loadPolicyJsonFile, resolvePackSource, type PyValue } from '@cavra/policy-model';
-import { decisionJson } from '@cavra/evidence';
 import { readTrustRegistryDocument } from '@cavra/registry';
 import { booleanFlag, parseArgs, stringFlag } from '../args.js';
-import { createDecisionEngine, type DecisionEngine } from '@cavra/engine';
-import { EXIT_FAILURE, EXIT_OK, errorPayload } from '../exit-codes.js';
+import {
+  MAX_REQUEST_BYTES,
+  createDecisionEngine,
+  decodeRequestUtf8,
+  engineAnswerer,
+  parseRequestJson,
+  runBatch,
+  type DecisionEngine,
+} from '@cavra/engine';
+import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 
-/** A request (one JSON document, or one batch line) may be at most 1 MiB. */
-export const MAX_REQUEST_BYTES = 1024 * 1024;
+export { MAX_REQUEST_BYTES };
 
 export const DECIDE_FLAGS = {
   input: 'string',
@@ -18,8 +24,6 @@ export const DECIDE_FLAGS = {
   'policy-dir': 'string',
   registry: 'string',
 } as const;
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function engineFrom(flags: ReturnType<typeof parseArgs>, io: CliIo): DecisionEngine {
   const policyFile = stringFlag(flags, 'policy');
@@ -39,27 +43,6 @@ function engineFrom(flags: ReturnType<typeof parseArgs>, io: CliIo): DecisionEng
 function withRegistryMode(document: PyValue): PyValue {
   if (document instanceof Map && document.size === 0) return new Map([['mcp_servers', []]]);
   return document;
-}
-
-function parseRequestText(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new CavraError('invalid_json', `request is not valid JSON: ${(error as Error).message}`);
-  }
-}
-
-function decodeUtf8(bytes: Buffer, start: number, end: number): string {
-  const text = bytes.toString('utf8', start, end);
-  // toString() replaces bad sequences with U+FFFD silently; only then pay for a strict decode.
-  if (text.includes('\uFFFD')) {
-    try {
-      utf8.decode(bytes.subarray(start, end));
-    } catch {
-      throw new CavraError('invalid_json', 'request is not valid UTF-8');
-    }
-  }
-  return text;
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
@@ -97,101 +80,27 @@ async function decideSingle(
   io: CliIo,
 ): Promise<number> {
   const bytes = await readAll(input);
-  const decision = engine.decide(parseRequestText(decodeUtf8(bytes, 0, bytes.length)));
+  const decision = engine.decide(parseRequestJson(decodeRequestUtf8(bytes, 0, bytes.length)));
   io.stdout.write(`${JSON.stringify(decision, null, 2)}\n`);
   return EXIT_OK;
 }
 
-const FLUSH_BYTES = 64 * 1024;
-const OUTPUT_BUFFER_BYTES = 256 * 1024;
-
 /**
- * JSON Lines in, one compact JSON line out per input line, in order. A bad line gets
- * `{"error": {...}}` in its place; exit 0, or 1 when a line met an internal fault. Streams: input is consumed chunk by chunk, output is flushed
- * with backpressure, and an over-long line is skipped (not buffered) up to its newline.
+ * JSON Lines in, one compact JSON line out per input line, in order, through the batch path shared
+ * with the server (`@cavra/engine` `runBatch`). A bad line gets `{"error": {...}}` in its place;
+ * exit 0, or 1 when a line met an internal fault. Output is written with backpressure.
  */
 export async function decideBatch(engine: DecisionEngine, input: NodeJS.ReadableStream, io: CliIo): Promise<number> {
-  // Lines are UTF-8-encoded straight into byte buffers. A full buffer is queued and a fresh one
-  // started (stdout may hold a written buffer until it is flushed, so none is reused).
   const stdout = io.stdout as NodeJS.WritableStream & { write(chunk: Uint8Array): boolean };
-  let queued: Buffer[] = [];
-  let out = Buffer.allocUnsafe(OUTPUT_BUFFER_BYTES);
-  let used = 0;
-  let queuedBytes = 0;
-  const emit = (line: string): void => {
-    // UTF-8 needs at most 3 bytes per UTF-16 code unit.
-    const room = line.length * 3 + 1;
-    if (used + room > out.length) {
-      if (used > 0) queued.push(out.subarray(0, used));
-      queuedBytes += used;
-      out = Buffer.allocUnsafe(Math.max(OUTPUT_BUFFER_BYTES, room));
-      used = 0;
-    }
-    used += out.write(line, used);
-    out[used++] = 0x0a;
-  };
-  const flush = async (): Promise<void> => {
-    if (used > 0) queued.push(out.subarray(0, used));
-    out = Buffer.allocUnsafe(OUTPUT_BUFFER_BYTES);
-    used = 0;
-    const chunks = queued;
-    queued = [];
-    queuedBytes = 0;
-    for (const chunk of chunks) {
-      if (!stdout.write(chunk) && typeof stdout.once === 'function') {
-        await new Promise<void>((done) => stdout.once('drain', done));
-      }
-    }
-  };
-  const tooLarge = (): CavraError =>
-    new CavraError('request_too_large', `request line is larger than ${MAX_REQUEST_BYTES} bytes`);
-  let internalFaults = 0;
-  const answer = (bytes: Buffer, start: number, end: number): void => {
-    try {
-      if (end - start > MAX_REQUEST_BYTES) throw tooLarge();
-      const text = decodeUtf8(bytes, start, end);
-      if (text.trim() === '') {
-        throw new CavraError('invalid_request', 'empty request line', {
-          python: 'ValueError: empty request line',
-        });
-      }
-      emit(decisionJson(engine.decide(parseRequestText(text))));
-    } catch (error) {
-      // Even a fault of ours answers its own line (code "internal") and the run goes on.
-      if (!(error instanceof CavraError)) internalFaults++;
-      emit(JSON.stringify(errorPayload(error)));
-    }
-  };
-
-  let carry: Buffer | undefined; // the unfinished line from earlier chunks
-  let oversize = false; // the unfinished line is already over the limit: drop its bytes
-  const answerOversize = (): void => emit(JSON.stringify(errorPayload(tooLarge())));
-  for await (const chunk of input) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    let start = 0;
-    for (let newline = buffer.indexOf(10, start); newline !== -1; newline = buffer.indexOf(10, start)) {
-      if (oversize) answerOversize();
-      else if (carry) {
-        const line = Buffer.concat([carry, buffer.subarray(start, newline)]);
-        answer(line, 0, line.length);
-      } else answer(buffer, start, newline);
-      carry = undefined;
-      oversize = false;
-      start = newline + 1;
-    }
-    if (start < buffer.length && !oversize) {
-      const rest = buffer.subarray(start);
-      carry = carry ? Buffer.concat([carry, rest]) : Buffer.from(rest);
-      if (carry.length > MAX_REQUEST_BYTES) {
-        oversize = true;
-        carry = undefined;
-      }
-    }
-    if (used + queuedBytes >= FLUSH_BYTES) await flush();
-  }
-  if (oversize) answerOversize();
-  else if (carry && carry.length > 0) answer(carry, 0, carry.length);
-  await flush();
+  const write = (bytes: Buffer): Promise<void> | undefined =>
+    stdout.write(bytes) || typeof stdout.once !== 'function'
+      ? undefined
+      : new Promise<void>((done) => stdout.once('drain', done));
+  const { internalFaults } = await runBatch(
+    input as AsyncIterable<Buffer | string>,
+    engineAnswerer(engine),
+    write,
+  );
   return internalFaults > 0 ? EXIT_FAILURE : EXIT_OK;
 }
 

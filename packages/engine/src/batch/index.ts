@@ -1,0 +1,16 @@
+export { LineSplitter, type LineHandler } from './line-splitter.js';
+export {
+  BatchStream,
+  engineAnswerer,
+  runBatch,
+  type BatchWrite,
+  type RequestAnswerer,
+} from './batch-stream.js';
+export {
+  MAX_REQUEST_BYTES,
+  decodeRequestUtf8,
+  errorPayload,
+  parseRequestJson,
+  requestTooLarge,
+  type ErrorPayload,
+} from './request-text.js';
