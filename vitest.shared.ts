@@ -22,5 +22,6 @@ export const sourceAliases = {
   '@cavra/registry': pkg('registry'),
   '@cavra/evidence': pkg('evidence'),
   '@cavra/engine': pkg('engine'),
+  '@cavra/server': pkg('server'),
   '@cavra/cli': pkg('cli'),
 };

@@ -22,6 +22,13 @@ export const ERROR_CODES = [
   'registry_unreadable',
   'registry_invalid',
   'compile_failed',
+  // the server, its client and the daemon lifecycle (`cavra-runtime serve` / `--daemon` / `daemon`)
+  'evidence_unavailable',
+  'daemon_unavailable',
+  'server_unavailable',
+  'not_found',
+  'unauthorized',
+  'socket_in_use',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -45,12 +45,15 @@ export class BatchStream {
   constructor(
     private readonly answer: RequestAnswerer,
     maxLineBytes: number = MAX_REQUEST_BYTES,
+    /** Told about every line answered with an error (metrics). */
+    private readonly onError: (error: unknown) => void = () => undefined,
   ) {
     this.tooLargeLine = `${JSON.stringify(errorPayload(requestTooLarge()))}\n`;
     this.splitter = new LineSplitter(
       {
         line: (bytes, start, end) => this.answerLine(bytes, start, end),
         oversize: () => {
+          this.onError(requestTooLarge());
           this.answered++;
           this.output += this.tooLargeLine;
         },
@@ -90,6 +93,7 @@ export class BatchStream {
       line = this.answer(parseRequestJson(text));
     } catch (error) {
       if (!(error instanceof CavraError)) this.internalFaults++;
+      this.onError(error);
       line = JSON.stringify(errorPayload(error));
     }
     this.answered++;
@@ -108,9 +112,9 @@ export async function runBatch(
   input: AsyncIterable<Buffer | string>,
   answer: RequestAnswerer,
   write: BatchWrite,
-  maxLineBytes: number = MAX_REQUEST_BYTES,
+  options: { maxLineBytes?: number; onError?: (error: unknown) => void } = {},
 ): Promise<{ answered: number; internalFaults: number }> {
-  const stream = new BatchStream(answer, maxLineBytes);
+  const stream = new BatchStream(answer, options.maxLineBytes, options.onError);
   for await (const chunk of input) {
     const out = stream.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
     if (out) await write(out);

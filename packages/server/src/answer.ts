@@ -1,0 +1,48 @@
+import { CavraError, type Decision } from '@cavra/policy-model';
+import { decisionJson, type EvidenceSink } from '@cavra/evidence';
+import type { RequestAnswerer } from '@cavra/engine';
+import type { ServerMetrics } from './metrics.js';
+import type { PolicyHolder } from './policy-state.js';
+
+/** Decides one parsed request through the serving policy, with evidence and metrics. */
+export interface DecisionService {
+  /** The decision (with the evidence log's reference added); throws `CavraError` for bad input. */
+  decide(request: unknown): Decision;
+  /** The same, as the compact decision line (the batch path's answerer). */
+  answer: RequestAnswerer;
+  /** Counts a request answered with an error (bad input, refused, fault). */
+  countError(error: unknown): void;
+}
+
+export function createDecisionService(
+  policy: PolicyHolder,
+  metrics: ServerMetrics,
+  evidenceSink: EvidenceSink | undefined,
+): DecisionService {
+  const decide = (request: unknown): Decision => {
+    const started = performance.now();
+    // One read of the serving policy per request: a reload swaps it whole between requests.
+    let decision = policy.current.engine.decide(request);
+    if (evidenceSink) {
+      let ref: string;
+      try {
+        ref = evidenceSink.append({ request, decision });
+      } catch (error) {
+        // A decision that cannot be recorded is not answered (never an unrecorded allow).
+        throw new CavraError(
+          'evidence_unavailable',
+          `the decision could not be recorded: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+      decision = { ...decision, evidence_refs: [...decision.evidence_refs, ref] as unknown as [string] };
+    }
+    metrics.decisions.inc({ decision: decision.decision, rule_id: decision.rule_id });
+    metrics.latency.observe((performance.now() - started) / 1000);
+    return decision;
+  };
+  return {
+    decide,
+    answer: (request) => decisionJson(decide(request)),
+    countError: (error) => metrics.errors.inc({ code: error instanceof CavraError ? error.code : 'internal' }),
+  };
+}
