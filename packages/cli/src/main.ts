@@ -20,6 +20,11 @@ const releaseCommand: Command = async (argv, io) => {
 const SUBCOMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   policy: async () => (await import('./commands/policy.js')).policyCommand,
   release: () => Promise.resolve(releaseCommand),
+  serve: async () => (await import('./commands/serve.js')).serveCommand,
+  daemon: async () => (await import('./commands/daemon.js')).daemonCommand,
+  // The Go runtime's spellings: `--serve [options]`, `--lifecycle start|stop|status [options]`.
+  '--serve': async () => (await import('./commands/serve.js')).serveCommand,
+  '--lifecycle': async () => (await import('./commands/daemon.js')).daemonCommand,
 };
 
 /**

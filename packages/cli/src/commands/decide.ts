@@ -14,6 +14,7 @@ import {
 } from '@cavra/engine';
 import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
+import { decideViaDaemon, defaultSocketPath } from '../daemon-client.js';
 
 export { MAX_REQUEST_BYTES };
 
@@ -23,9 +24,13 @@ export const DECIDE_FLAGS = {
   policy: 'string',
   'policy-dir': 'string',
   registry: 'string',
+  // the daemon client (`--daemon [--socket PATH] [--require-daemon]`)
+  daemon: 'boolean',
+  'require-daemon': 'boolean',
+  socket: 'string',
 } as const;
 
-function engineFrom(flags: ReturnType<typeof parseArgs>, io: CliIo): DecisionEngine {
+export function engineFrom(flags: ReturnType<typeof parseArgs>, io: CliIo): DecisionEngine {
   const policyFile = stringFlag(flags, 'policy');
   const registryFile = stringFlag(flags, 'registry');
   const packs = resolvePackSource({ policyDir: stringFlag(flags, 'policy-dir'), env: io.env, cwd: io.cwd });
@@ -110,7 +115,22 @@ export async function decideCommand(argv: readonly string[], io: CliIo): Promise
   if (flags.positionals.length > 0) {
     throw new CavraError('usage', `unexpected argument: ${flags.positionals[0] as string}`);
   }
+  const decideIn = (engine: DecisionEngine, input: NodeJS.ReadableStream): Promise<number> =>
+    booleanFlag(flags, 'batch') ? decideBatch(engine, input, io) : decideSingle(engine, input, io);
+  if (booleanFlag(flags, 'daemon') || booleanFlag(flags, 'require-daemon')) {
+    const input = openInput(flags, io);
+    const socket = stringFlag(flags, 'socket');
+    return decideViaDaemon({
+      socketPath: socket !== undefined ? resolve(io.cwd, socket) : defaultSocketPath(io),
+      requireDaemon: booleanFlag(flags, 'require-daemon'),
+      batch: booleanFlag(flags, 'batch'),
+      input,
+      io,
+      // No server answers: decide here, with this command line's policy options.
+      fallback: () => decideIn(engineFrom(flags, io), input),
+    });
+  }
+  if (stringFlag(flags, 'socket') !== undefined) throw new CavraError('usage', '--socket needs --daemon');
   const engine = engineFrom(flags, io);
-  const input = openInput(flags, io);
-  return booleanFlag(flags, 'batch') ? decideBatch(engine, input, io) : decideSingle(engine, input, io);
+  return decideIn(engine, openInput(flags, io));
 }
