@@ -37,7 +37,7 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk);
     size += buffer.length;
     if (size > MAX_REQUEST_BYTES) {
       throw new CavraError('request_too_large', `request is larger than ${MAX_REQUEST_BYTES} bytes`);
@@ -126,7 +126,7 @@ async function batchViaDaemon(socket: Socket, input: NodeJS.ReadableStream, io: 
   });
   finished.catch(() => undefined); // awaited below; a failure while still sending is not unhandled
   for await (const chunk of input) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk);
     if (socket.destroyed) break;
     if (!socket.write(buffer)) await Promise.race([new Promise<void>((done) => socket.once('drain', done)), finished]);
   }

@@ -11,7 +11,7 @@ export interface DecisionService {
   /** The same, as the compact decision line (the batch path's answerer). */
   answer: RequestAnswerer;
   /** Counts a request answered with an error (bad input, refused, fault). */
-  countError(error: unknown): void;
+  countError: (error: unknown) => void;
 }
 
 export function createDecisionService(

@@ -101,7 +101,7 @@ export async function daemonCommand(argv: readonly string[], io: CliIo): Promise
     const [node, prefix] = selfCommand();
     const child = spawn(node, [...prefix, 'serve', ...serveArgs, '--socket', socket, '--pid', pidFile], {
       cwd: io.cwd,
-      env: io.env as NodeJS.ProcessEnv,
+      env: io.env,
       detached: true,
       stdio: ['ignore', log, log],
     });

@@ -165,13 +165,13 @@ describe('cavra-runtime serve (real process)', () => {
     const served = await serve(['--socket', socket, '--no-watch']);
     const single = await runCli(['--daemon', '--socket', socket], envRead);
     expect(single.code).toBe(0);
-    expect(single.stdout).toMatch(/^\{\n  "decision_id"/); // 2-space JSON, as in-process
+    expect(single.stdout).toMatch(/^\{\n {2}"decision_id"/); // 2-space JSON, as in-process
     expect(deterministic(single.stdout)).toEqual(deterministic(local.stdout));
     const lines = `${envRead}not json\n{"action_type":"read_file","target":"a"}`;
     const batch = await runCli(['--daemon', '--batch', '--socket', socket], lines);
     const localBatch = await runCli(['--batch'], lines);
     expect(batch.code).toBe(0);
-    const rows = (text: string): unknown[] => text.trimEnd().split('\n').map((line) => (line.startsWith('{"error"') ? JSON.parse(line) : deterministic(line)));
+    const rows = (text: string): unknown[] => text.trimEnd().split('\n').map((line) => (line.startsWith('{"error"') ? (JSON.parse(line) as unknown) : deterministic(line)));
     expect(rows(batch.stdout)).toEqual(rows(localBatch.stdout));
     const bad = await runCli(['--daemon', '--socket', socket], '{"target": 5}');
     expect(bad.code).toBe(2);

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { CavraError } from '@cavra/policy-model';
@@ -149,10 +150,10 @@ describe('BatchStream', () => {
 
 describe('runBatch', () => {
   it('writes each chunk\'s answers and reports the line count', async () => {
-    async function* input(): AsyncGenerator<Buffer | string> {
-      yield '{"action_type":"read_file","target":"a"}\n{"action_type"';
-      yield Buffer.from(':"read_file","target":".env"}');
-    }
+    const input = (): AsyncIterable<Buffer | string> =>
+      Readable.from(['{"action_type":"read_file","target":"a"}\n{"action_type"', Buffer.from(':"read_file","target":".env"}')], {
+        objectMode: true,
+      });
     const writes: string[] = [];
     const result = await runBatch(input(), engineAnswerer(engine), (bytes) => {
       writes.push(bytes.toString('utf8'));
