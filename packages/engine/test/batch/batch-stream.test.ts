@@ -168,7 +168,7 @@ describe('runBatch', () => {
       throw new CavraError('invalid_request', 'no');
     };
     const writes: string[] = [];
-    await runBatch(['{}\n'], refusing, (bytes) => void writes.push(bytes.toString('utf8')));
+    await runBatch(Readable.from(['{}\n']), refusing, (bytes) => void writes.push(bytes.toString('utf8')));
     expect(writes).toEqual(['{"error":{"code":"invalid_request","message":"no"}}\n']);
   });
 });
