@@ -243,10 +243,32 @@ const cannon = await autocannon({
   connections: 32,
   duration: quick ? 3 : 10,
 });
-const throughput = { requests_per_s: Math.round(cannon.requests.average), non_2xx: cannon.non2xx, errors: cannon.errors, p99_ms: cannon.latency.p99 };
+// The same load on a bare Node HTTP server that answers a constant: the HTTP floor of this machine now.
+const bare = spawn(
+  process.execPath,
+  ['-e', "const s=require('node:http').createServer((q,r)=>{q.resume();q.on('end',()=>{r.writeHead(200,{'Content-Type':'application/json','Content-Length':2});r.end('{}')})});s.listen(0,'127.0.0.1',()=>console.log(s.address().port))"],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
+const barePort = await new Promise<number>((done) => bare.stdout.once('data', (chunk: Buffer) => done(Number(chunk.toString('utf8').trim()))));
+const bareCannon = await autocannon({
+  url: `http://127.0.0.1:${barePort}/`,
+  method: 'POST',
+  body: oneRequest,
+  connections: 32,
+  duration: quick ? 3 : 10,
+});
+bare.kill('SIGTERM');
+const throughput = {
+  requests_per_s: Math.round(cannon.requests.average),
+  non_2xx: cannon.non2xx,
+  errors: cannon.errors,
+  p99_ms: cannon.latency.p99,
+  bare_node_http_requests_per_s: Math.round(bareCannon.requests.average),
+};
 results.http_throughput_c32 = throughput;
 say(`throughput, HTTP, concurrency 32, autocannon (target >= 30,000 decisions/s)`);
 say(`  ${throughput.requests_per_s >= 30_000 ? 'PASS' : 'MISS'}  ${fmt(throughput.requests_per_s)} decisions/s, p99 ${throughput.p99_ms} ms, non-2xx ${throughput.non_2xx}, errors ${throughput.errors}`);
+say(`        bare Node HTTP server answering a constant, same load: ${fmt(throughput.bare_node_http_requests_per_s)} requests/s (ratio ${(throughput.requests_per_s / throughput.bare_node_http_requests_per_s).toFixed(2)})`);
 
 // Socket throughput at concurrency 32 (32 connections, 100 lines per write).
 async function socketThroughput(connections: number, perConnection: number): Promise<number> {
