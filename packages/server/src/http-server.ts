@@ -108,11 +108,11 @@ export class HttpServer {
         headersTimeout: this.limits.headersTimeoutMs,
         requestTimeout: this.limits.requestTimeoutMs,
         keepAliveTimeout: this.limits.keepAliveTimeoutMs,
+        // The header and request timeouts are enforced on this tick (Node's default is 30 s).
+        connectionsCheckingInterval: Math.min(1000, this.limits.headersTimeoutMs),
       },
       (req, res) => void this.handle(req, res),
     );
-    // The headers timeout is only checked every connectionsCheckingInterval (default 30 s).
-    (this.server as Server & { connectionsCheckingInterval?: number }).connectionsCheckingInterval = 1000;
     this.server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
       const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
       if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
@@ -125,6 +125,8 @@ export class HttpServer {
       this.server.once('error', reject);
       this.server.listen(this.options.port, this.options.host, () => {
         this.server.off('error', reject);
+        // After listening, an accept error (EMFILE at the fd limit) must not end the process.
+        this.server.on('error', () => undefined);
         resolve();
       });
     });

@@ -74,6 +74,8 @@ export class SocketServer {
         this.server.once('error', reject);
         this.server.listen(path, () => {
           this.server.off('error', reject);
+          // After listening, an accept error (EMFILE at the fd limit) must not end the process.
+          this.server.on('error', () => undefined);
           resolve();
         });
       });

@@ -87,6 +87,14 @@ describe('BatchStream', () => {
     expect(JSON.parse(out[1] as string)).toMatchObject({ decision: 'allow' });
   });
 
+  it('carries a long valid line across many small chunks (the carry grows past its first size)', () => {
+    const target = 't'.repeat(300_000);
+    const line = Buffer.from(`{"action_type":"read_file","target":"${target}"}\n`);
+    const chunks = Array.from({ length: Math.ceil(line.length / 1000) }, (_, i) => line.subarray(i * 1000, i * 1000 + 1000));
+    const out = runChunks(chunks, coreAnswerer, 1024 * 1024);
+    expect(JSON.parse(out) as unknown).toMatchObject({ decision: 'allow', target });
+  });
+
   it('returns one buffer per chunk, none for a chunk that completes no line', () => {
     const stream = new BatchStream(coreAnswerer);
     expect(stream.push(Buffer.from('{"action_type":"read_'))).toBeUndefined();
