@@ -312,11 +312,17 @@ async function pushDecisions(total: number): Promise<void> {
         const socket = connect({ path: socketPath, allowHalfOpen: true });
         let answered = 0;
         let sent = 0;
+        let draining = false;
         const send = (): void => {
+          if (draining) return;
           while (sent < per && sent - answered < 20_000) {
             sent += 1000;
             if (!socket.write(block)) {
-              socket.once('drain', send);
+              draining = true;
+              socket.once('drain', () => {
+                draining = false;
+                send();
+              });
               return;
             }
           }
@@ -350,16 +356,23 @@ say(`  ${last - afterFirst < 20 ? 'PASS' : 'MISS'}  growth after the first ${fmt
 const idleTarget = quick ? 2_000 : 10_000;
 const idle: Socket[] = [];
 let idleError = '';
-for (let opened = 0; opened < idleTarget; opened += 500) {
-  const batch = await Promise.allSettled(
-    Array.from({ length: Math.min(500, idleTarget - opened) }, () =>
-      new Promise<Socket>((done, fail) => {
+/** Connects, retrying while the listen backlog is full (EAGAIN on a Unix socket). */
+const connectIdle = async (): Promise<Socket> => {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await new Promise<Socket>((done, fail) => {
         const socket = connect(socketPath);
         socket.once('connect', () => done(socket));
         socket.once('error', fail);
-      }),
-    ),
-  );
+      });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN' || attempt >= 50) throw error;
+      await new Promise((done) => setTimeout(done, 20));
+    }
+  }
+};
+for (let opened = 0; opened < idleTarget; opened += 200) {
+  const batch = await Promise.allSettled(Array.from({ length: Math.min(200, idleTarget - opened) }, connectIdle));
   for (const result of batch) {
     if (result.status === 'fulfilled') idle.push(result.value);
     else idleError ||= String(result.reason);

@@ -72,7 +72,7 @@ export class SocketServer {
     try {
       await new Promise<void>((resolve, reject) => {
         this.server.once('error', reject);
-        this.server.listen(path, () => {
+        this.server.listen({ path, backlog: 1024 }, () => {
           this.server.off('error', reject);
           // After listening, an accept error (EMFILE at the fd limit) must not end the process.
           this.server.on('error', () => undefined);
