@@ -5,7 +5,7 @@
  *
  *   batch path     --batch end to end vs the previous batch loop, a readline loop with decisions,
  *                  and a bare Node readline + JSON.parse + JSON.stringify loop (the I/O floor),
- *                  on the same 50,000 corpus requests; Python's batch loop only with --python-root
+ *                  on the same 50,000 corpus requests; Python's adapter batch loop with --python-root DIR
  *   latency        p50/p99 at concurrency 1 over the Unix socket and over HTTP keep-alive (p99 < 1 ms)
  *   throughput     HTTP at concurrency 32 with autocannon (>= 30,000 decisions/s)
  *   RSS            of the server after 1,000,000 decisions (no growth)
@@ -14,11 +14,11 @@
  * `--quick` shortens every phase. Results go to bench-results/server.json at the repository root.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +32,8 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BIN = `${ROOT}packages/cli/dist/bin.cjs`;
 const quick = process.argv.includes('--quick');
 const pythonRootIndex = process.argv.indexOf('--python-root');
-const pythonRoot = pythonRootIndex === -1 ? undefined : process.argv[pythonRootIndex + 1];
+const pythonRootArg = pythonRootIndex === -1 ? undefined : process.argv[pythonRootIndex + 1];
+const pythonRoot = pythonRootArg === undefined ? undefined : resolve(pythonRootArg);
 const work = mkdtempSync(join(tmpdir(), 'cavra-server-bench-'));
 const results: Record<string, unknown> = {};
 const lines: string[] = [];
@@ -144,11 +145,53 @@ for (const [name, rate] of Object.entries(batchRates)) {
   say(`  ${fmt(rate).padStart(9)} lines/s  ${(rate / naive).toFixed(2)}x naive  ${(rate / floor).toFixed(2)}x floor  ${name}`);
 }
 results.batch = batchRates;
-say(
-  pythonRoot
-    ? `  Python batch loop: not run by this bench (a Python CAVRA checkout at ${pythonRoot} is measured by the parity harness's adapter; see docs/server.md)`
-    : '  Python batch loop: skipped (no --python-root; there is no Python CAVRA checkout on this machine)',
-);
+if (pythonRoot) {
+  // Python's batch loop as the parity harness runs it: its adapter over the same file, one process.
+  const pythonIndex = process.argv.indexOf('--python');
+  const python = (pythonIndex === -1 ? undefined : process.argv[pythonIndex + 1]) ?? 'python3';
+  const adapter = `${ROOT}apps/parity-harness/python/cavra_parity_adapter.py`;
+  const pythonInput = join(work, 'python-batch.jsonl');
+  writeFileSync(pythonInput, `{"__adapter__": "hello"}\n${batchLines.join('\n')}\n`);
+  const runPython = (): Promise<{ seconds: number; lines: number; hello: string }> =>
+    new Promise((resolve, reject) => {
+      const started = performance.now();
+      const child = spawn(python, ['-u', adapter], {
+        cwd: pythonRoot,
+        env: {
+          ...process.env,
+          PYTHONPATH: join(pythonRoot, 'src'),
+          PYTHONIOENCODING: 'utf-8',
+          PYTHONDONTWRITEBYTECODE: '1',
+          CAVRA_POLICY_DIR: `${ROOT}packages/policy-model/packs`,
+        },
+        stdio: [openSync(pythonInput, 'r'), 'pipe', 'inherit'],
+      });
+      let count = 0;
+      let first = '';
+      child.stdout?.on('data', (chunk: Buffer) => {
+        if (count === 0) first += chunk.toString('utf8').split('\n')[0];
+        for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) count++;
+      });
+      child.on('error', reject);
+      child.on('close', (code) =>
+        code === 0
+          ? resolve({ seconds: (performance.now() - started) / 1000, lines: count - 1, hello: first })
+          : reject(new Error(`the Python adapter exited ${String(code)}`)),
+      );
+    });
+  const pythonRuns = [await runPython(), await runPython(), await runPython()];
+  if (pythonRuns.some((run) => run.lines !== BATCH_LINES)) throw new Error('the Python adapter did not answer every line');
+  const pythonRate = median(pythonRuns.map((run) => BATCH_LINES / run.seconds));
+  const standin = (JSON.parse(pythonRuns[0]?.hello ?? '{}') as { standin?: boolean }).standin === true;
+  const cli = batchRates['cavra-runtime --batch (process, end to end)'] as number;
+  results.python_batch_lines_per_s = Math.round(pythonRate);
+  say(
+    `  ${fmt(pythonRate).padStart(9)} lines/s  Python adapter batch loop (process)${standin ? ' [STAND-IN cavra package, not Python CAVRA: plumbing only]' : ''}; ` +
+      `--batch is ${(cli / pythonRate).toFixed(1)}x it (target >= 10x)`,
+  );
+} else {
+  say('  Python batch loop: skipped (no --python-root; there is no Python CAVRA checkout on this machine)');
+}
 say('  worker threads: not used (see docs/server.md: on 2 shared cores the split does not pay)');
 
 // --- the server ---------------------------------------------------------------------------------
