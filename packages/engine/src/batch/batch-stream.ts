@@ -22,6 +22,10 @@ export const engineAnswerer =
   (request) =>
     decisionJson(engine.decide(request));
 
+/** The first output slab is small (many idle connections each hold one); it grows by doubling. */
+const FIRST_SLAB = 4 * 1024;
+const MAX_KEPT_SLAB = 256 * 1024;
+
 const emptyLine = (): CavraError =>
   new CavraError('invalid_request', 'empty request line', { python: 'ValueError: empty request line' });
 
@@ -31,14 +35,18 @@ const emptyLine = (): CavraError =>
  * `{"error": {...}}` in its place (a blank line too); a line over the limit gets
  * `request_too_large` without being buffered whole; a fault of ours gets code `internal` and the
  * stream goes on. Each `push` returns the answers for the lines that chunk completed as one
- * buffer (or `undefined` when it completed none).
+ * buffer (or `undefined` when it completed none); the buffer stays valid after later pushes.
  */
 export class BatchStream {
   /** Lines answered with code `internal` so far. */
   internalFaults = 0;
   /** Lines answered so far. */
   answered = 0;
-  private output = '';
+  // Answers are UTF-8-encoded straight into a slab; `take()` hands out [start, used) as a view and
+  // the slab is never written below `used` again, so a buffer handed out stays valid.
+  private slab: Buffer | undefined;
+  private start = 0;
+  private used = 0;
   private readonly splitter: LineSplitter;
   private readonly tooLargeLine: string;
 
@@ -48,14 +56,14 @@ export class BatchStream {
     /** Told about every line answered with an error (metrics). */
     private readonly onError: (error: unknown) => void = () => undefined,
   ) {
-    this.tooLargeLine = `${JSON.stringify(errorPayload(requestTooLarge()))}\n`;
+    this.tooLargeLine = JSON.stringify(errorPayload(requestTooLarge()));
     this.splitter = new LineSplitter(
       {
         line: (bytes, start, end) => this.answerLine(bytes, start, end),
         oversize: () => {
           this.onError(requestTooLarge());
           this.answered++;
-          this.output += this.tooLargeLine;
+          this.emit(this.tooLargeLine);
         },
       },
       maxLineBytes,
@@ -78,11 +86,33 @@ export class BatchStream {
   }
 
   private take(): Buffer | undefined {
-    if (this.output === '') return undefined;
-    // V8 concatenates strings as ropes: one UTF-8 encode per chunk instead of one per line.
-    const bytes = Buffer.from(this.output, 'utf8');
-    this.output = '';
+    const slab = this.slab;
+    if (!slab || this.used === this.start) return undefined;
+    const bytes = slab.subarray(this.start, this.used);
+    this.start = this.used;
+    // A slab grown for one large chunk is not kept (idle connections stay small).
+    if (slab.length > MAX_KEPT_SLAB) this.slab = undefined;
     return bytes;
+  }
+
+  private emit(line: string): void {
+    // UTF-8 needs at most 3 bytes per UTF-16 code unit, plus the newline.
+    const room = line.length * 3 + 1;
+    if (!this.slab || this.used + room > this.slab.length) this.grow(room);
+    const slab = this.slab as Buffer;
+    this.used += slab.write(line, this.used);
+    slab[this.used++] = 0x0a;
+  }
+
+  /** A new slab holding the answers not handed out yet, with room for at least `room` more bytes. */
+  private grow(room: number): void {
+    const pending = this.slab ? this.used - this.start : 0;
+    const size = Math.max(FIRST_SLAB, 2 * (pending + room), this.slab && this.slab.length <= MAX_KEPT_SLAB ? this.slab.length : 0);
+    const next = Buffer.allocUnsafe(size);
+    if (this.slab && pending > 0) this.slab.copy(next, 0, this.start, this.used);
+    this.slab = next;
+    this.start = 0;
+    this.used = pending;
   }
 
   private answerLine(bytes: Buffer, start: number, end: number): void {
@@ -97,7 +127,7 @@ export class BatchStream {
       line = JSON.stringify(errorPayload(error));
     }
     this.answered++;
-    this.output += `${line}\n`;
+    this.emit(line);
   }
 }
 

@@ -95,6 +95,22 @@ describe('BatchStream', () => {
     expect(JSON.parse(out) as unknown).toMatchObject({ decision: 'allow', target });
   });
 
+  it('keeps every handed-out buffer intact while later chunks are answered, across slab growth', () => {
+    const stream = new BatchStream(coreAnswerer);
+    const request = (i: number): string => JSON.stringify({ action_type: 'read_file', target: `file-${i}` });
+    const outputs: { buffer: Buffer; copy: string }[] = [];
+    for (let round = 0; round < 40; round++) {
+      const count = round % 7 === 0 ? 400 : 1 + (round % 3);
+      const chunk = Array.from({ length: count }, (_, i) => `${request(round * 1000 + i)}\n`).join('');
+      const buffer = stream.push(Buffer.from(chunk)) as Buffer;
+      outputs.push({ buffer, copy: buffer.toString('utf8') });
+      const lines = buffer.toString('utf8').trimEnd().split('\n');
+      expect(lines).toHaveLength(count);
+      expect(JSON.parse(lines[count - 1] as string)).toMatchObject({ target: `file-${round * 1000 + count - 1}` });
+    }
+    for (const { buffer, copy } of outputs) expect(buffer.toString('utf8')).toBe(copy);
+  });
+
   it('returns one buffer per chunk, none for a chunk that completes no line', () => {
     const stream = new BatchStream(coreAnswerer);
     expect(stream.push(Buffer.from('{"action_type":"read_'))).toBeUndefined();
