@@ -24,7 +24,7 @@ export const engineAnswerer =
 
 /** The first output slab is small (many idle connections each hold one); it grows by doubling. */
 const FIRST_SLAB = 4 * 1024;
-const MAX_KEPT_SLAB = 256 * 1024;
+const MAX_KEPT_SLAB = 1024 * 1024;
 
 const emptyLine = (): CavraError =>
   new CavraError('invalid_request', 'empty request line', { python: 'ValueError: empty request line' });
@@ -45,6 +45,8 @@ export class BatchStream {
   // Answers are UTF-8-encoded straight into a slab; `take()` hands out [start, used) as a view and
   // the slab is never written below `used` again, so a buffer handed out stays valid.
   private slab: Buffer | undefined;
+  /** The size of the next slab: as large as this stream's chunks have needed, up to MAX_KEPT_SLAB. */
+  private slabSize = FIRST_SLAB;
   private start = 0;
   private used = 0;
   private readonly splitter: LineSplitter;
@@ -107,7 +109,8 @@ export class BatchStream {
   /** A new slab holding the answers not handed out yet, with room for at least `room` more bytes. */
   private grow(room: number): void {
     const pending = this.slab ? this.used - this.start : 0;
-    const size = Math.max(FIRST_SLAB, 2 * (pending + room), this.slab && this.slab.length <= MAX_KEPT_SLAB ? this.slab.length : 0);
+    const size = Math.max(this.slabSize, 2 * (pending + room));
+    this.slabSize = Math.min(size, MAX_KEPT_SLAB);
     const next = Buffer.allocUnsafe(size);
     if (this.slab && pending > 0) this.slab.copy(next, 0, this.start, this.used);
     this.slab = next;
