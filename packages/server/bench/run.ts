@@ -126,10 +126,10 @@ const contenders: [string, () => Promise<number>][] = [
       }),
   ],
 ];
-say(`batch path: ${fmt(BATCH_LINES)} corpus requests, median of 3 rounds each, interleaved`);
+say(`batch path: ${fmt(BATCH_LINES)} corpus requests, median of 5 rounds each, interleaved`);
 const rounds = new Map<string, number[]>();
 for (const [, run] of contenders) await run(); // warm-up
-for (let round = 0; round < 3; round++) {
+for (let round = 0; round < 5; round++) {
   for (const [name, run] of contenders) {
     const { seconds, lines: produced } = await timed(run);
     if (produced !== BATCH_LINES) throw new Error(`${name} produced ${produced} of ${BATCH_LINES} lines`);
