@@ -82,7 +82,7 @@ async function singleViaDaemon(socket: Socket, input: NodeJS.ReadableStream, io:
 const INTERNAL_PREFIX = Buffer.from('{"error":{"code":"internal"');
 
 /** Counts answer lines that report an internal fault, across chunk boundaries. */
-class InternalFaultCounter {
+export class InternalFaultCounter {
   count = 0;
   private head = Buffer.alloc(0);
   private headChecked = false;
