@@ -1,5 +1,6 @@
 import { CavraError, type ErrorCode } from '@cavra/policy-model';
 import type { CliIo } from './io.js';
+import { errorPayload } from '@cavra/engine';
 
 /** Exit statuses of `cavra-runtime` (documented in the README and `--help`; the values are stable). */
 export const ExitStatus = {
@@ -74,29 +75,9 @@ export const exitCodeFor = (error: unknown): ExitStatus => exitStatusFor('decide
 /** `exitStatusFor('policy', error)`. */
 export const policyCommandExitCodeFor = (error: unknown): ExitStatus => exitStatusFor('policy', error);
 
-export interface ErrorPayload {
-  error: { code: ErrorCode; message: string; issues?: unknown; python?: string };
-}
-
-/**
- * The machine-readable error object: `{"error": {"code", "message", "issues"?, "python"?}}`.
- * `python` is Python's exception line for the same cause, where there is one (parity checks).
- */
-export function errorPayload(error: unknown): ErrorPayload {
-  if (error instanceof CavraError) {
-    return {
-      error: {
-        code: error.code,
-        message: error.message,
-        ...(error.issues ? { issues: error.issues } : {}),
-        ...(error.python ? { python: error.python } : {}),
-      },
-    };
-  }
-  // No stack trace: the name and message are enough to report the fault.
-  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return { error: { code: 'internal', message } };
-}
+// The machine-readable error object `{"error": {"code", "message", "issues"?, "python"?}}`: one
+// definition, shared with the batch path and the server.
+export { errorPayload, type ErrorPayload } from '@cavra/engine';
 
 /** THE error writer: one JSON line on stderr, for every command. */
 export function writeError(io: Pick<CliIo, 'stderr'>, error: unknown): void {

@@ -19,6 +19,12 @@ Usage:
                                                 gemini-cli, cursor, copilot); any failure blocks
   cavra-runtime init <agent> --project DIR [hook options] [--remove]
                                                 install (or remove) the hook in the agent's project config
+  cavra-runtime serve [--socket PATH] [--listen 127.0.0.1:PORT] [policy options]   (Go spelling: --serve)
+                                                a resident server: Unix-socket JSON Lines and/or loopback HTTP
+  cavra-runtime --daemon [--socket PATH] [--require-daemon] [--batch] < request(s)
+                                                decide through a running server (in-process if none answers)
+  cavra-runtime daemon start|stop|status [--socket PATH] [--pid FILE] [serve options]
+                                                (Go spelling: --lifecycle start|stop|status)
   cavra-runtime --help | --version
 
 Decision options:
@@ -44,6 +50,12 @@ Decision options:
 Hook options: --project DIR, --policy-pack ID, --policy-dir DIR | --policy FILE, --registry FILE,
   --evidence-log FILE (one JSON line per decision), --explicit-allow, --timeout-ms N (default 5000).
   See docs/agent-hooks.md.
+  --socket PATH       Unix socket (created 0600; a stale file left by a dead server is replaced)
+  --listen HOST:PORT  HTTP; loopback only unless --allow-remote and --token-file FILE (bearer token)
+  --policy-pack ID    a pack that must load at start and on every reload (repeatable)
+  --pid FILE          write the server's PID; --no-watch, --poll-ms N, --max-concurrency N
+  --evidence-log FILE not available in this build
+  SIGHUP reloads the policy (so does a change to its files); SIGTERM/SIGINT stop gracefully.
 
 Request: {"action_type": "read_file" | "write_file" | "execute_command" | "git_operation" |
           "mcp_tool_call", "target", "policy_pack", "session_id", "agent_id", "actor",
@@ -63,4 +75,9 @@ Exit status:
      that is locked, torn or corrupt, or a bad evidence key
   3  release verify: the release directory failed verification; evidence verify-log: a broken record
 Errors are printed to stderr as {"error": {"code", "message", "issues"?, "python"?}}.
+     policy commands: any failure, as in Python
+  2  bad input or usage: not JSON, not an object, missing or non-string fields, request over 1 MiB,
+     unknown pack, unreadable or invalid policy or registry file, unknown option
+  3  release verify: the release directory failed verification; daemon status: not running
+Errors are printed to stderr as {"error": {"code", "message", "issues"?}}.
 `;

@@ -32,6 +32,11 @@ const SUBCOMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   release: () => Promise.resolve(releaseCommand),
   hook: async () => (await import('./commands/hook.js')).hookCommand,
   init: async () => (await import('./commands/init.js')).initCommand,
+  serve: async () => (await import('./commands/serve.js')).serveCommand,
+  daemon: async () => (await import('./commands/daemon.js')).daemonCommand,
+  // The Go runtime's spellings: `--serve [options]`, `--lifecycle start|stop|status [options]`.
+  '--serve': async () => (await import('./commands/serve.js')).serveCommand,
+  '--lifecycle': async () => (await import('./commands/daemon.js')).daemonCommand,
 };
 
 /** The name a decision's errors are looked up under in the exit table. */

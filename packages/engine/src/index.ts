@@ -9,9 +9,27 @@ export {
 } from './engine.js';
 export {
   createReleaseGovernanceRoute,
+  evidenceEntryOf,
+  recordInEvidence,
   isReleaseGovernanceDecision,
   isReleaseGovernanceInput,
   releaseGovernanceDecisionJson,
   type ReleaseGovernanceDecision,
   type ReleaseGovernanceRoute,
 } from './release-governance-request.js';
+export {
+  BatchStream,
+  LineSplitter,
+  MAX_REQUEST_BYTES,
+  decodeRequestUtf8,
+  answerLine,
+  engineAnswerer,
+  errorPayload,
+  parseRequestJson,
+  requestTooLarge,
+  runBatch,
+  type BatchWrite,
+  type ErrorPayload,
+  type LineHandler,
+  type RequestAnswerer,
+} from './batch/index.js';

@@ -6,9 +6,12 @@ import {
   isPyDict,
   pyStr,
   pyTruthy,
+  toPlainJson,
+  type Decision,
   type PyDict,
   type PyValue,
 } from '@cavra/policy-model';
+import type { EvidenceEntry, EvidenceSink } from '@cavra/evidence';
 import {
   RELEASE_GOVERNANCE_ACTION_TYPE,
   evaluateReleaseGovernanceRecord,
@@ -133,4 +136,27 @@ export function releaseGovernanceDecisionJson(decision: ReleaseGovernanceDecisio
     map,
     indent === undefined ? { ensureAscii: false, separators: [',', ':'] } : { ensureAscii: false, indent },
   );
+}
+
+/**
+ * A decision and its request as an evidence-log entry. Release-governance requests and decisions
+ * carry Python values (mappings, big integers): the log holds their plain JSON form.
+ */
+export function evidenceEntryOf(request: unknown, decision: Decision | ReleaseGovernanceDecision): EvidenceEntry {
+  const plainRequest = request instanceof Map ? toPlainJson(request as PyValue) : request;
+  if (!isReleaseGovernanceDecision(decision)) return { request: plainRequest, decision };
+  const plainDecision = Object.fromEntries(
+    Object.entries(decision).map(([key, value]) => [key, toPlainJson(value as PyValue)]),
+  );
+  return { request: plainRequest, decision: plainDecision };
+}
+
+/** Records a decision in an evidence sink and returns it with the record's reference added. */
+export function recordInEvidence<D extends Decision | ReleaseGovernanceDecision>(
+  sink: EvidenceSink,
+  request: unknown,
+  decision: D,
+): D {
+  const ref = sink.append(evidenceEntryOf(request, decision));
+  return { ...decision, evidence_refs: [...decision.evidence_refs, ref] };
 }

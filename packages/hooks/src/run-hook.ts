@@ -16,7 +16,7 @@ export interface HookRunOptions {
    * Builds the engine over the configured policy. Called on every run (one hook process per
    * event), so a policy edit applies to the next tool call and a policy that no longer loads blocks.
    */
-  loadEngine: () => DecisionEngine;
+  loadEngine: () => Pick<DecisionEngine, 'decide'>;
   /** The project root (`--project`); else the agent's reported root or working directory, else `cwd`. */
   projectRoot?: string;
   /** The hook process's working directory. */

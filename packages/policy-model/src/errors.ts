@@ -37,6 +37,13 @@ export const ERROR_CODES = [
   'hook_timeout',
   'config_invalid',
   'config_unreadable',
+  // the server, its client and the daemon lifecycle (`cavra-runtime serve` / `--daemon` / `daemon`)
+  'evidence_unavailable',
+  'daemon_unavailable',
+  'server_unavailable',
+  'not_found',
+  'unauthorized',
+  'socket_in_use',
   'internal',
   // evidence log (@cavra/evidence openEvidenceLog / verify-log)
   'evidence_unwritable',

@@ -1,0 +1,444 @@
+/**
+ * `pnpm bench` (server and batch path): numbers printed side by side from one run, loopback only,
+ * every loop bounded. Needs a build (turbo runs `build` first): the server and `--batch` run as
+ * real processes from packages/cli/dist.
+ *
+ *   batch path     --batch end to end vs the previous batch loop, a readline loop with decisions,
+ *                  and a bare Node readline + JSON.parse + JSON.stringify loop (the I/O floor),
+ *                  on the same 50,000 corpus requests; Python's adapter batch loop with --python-root DIR
+ *   latency        p50/p99 at concurrency 1 over the Unix socket and over HTTP keep-alive (p99 < 1 ms)
+ *   throughput     HTTP at concurrency 32 with autocannon (>= 30,000 decisions/s)
+ *   RSS            of the server after 1,000,000 decisions (no growth)
+ *   idle           10,000 idle socket connections, then one request still answered
+ *
+ * `--quick` shortens every phase. Results go to bench-results/server.json at the repository root.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createReadStream, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
+import { connect, type Socket } from 'node:net';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { answerLine, BatchStream, createDecisionEngine, engineAnswerer, runBatch } from '@cavra/engine';
+import { readCorpus } from '@cavra/test-fixtures';
+import { previousDecideBatch } from './previous-batch.js';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const BIN = `${ROOT}packages/cli/dist/bin.cjs`;
+const quick = process.argv.includes('--quick');
+const pythonRootIndex = process.argv.indexOf('--python-root');
+const pythonRootArg = pythonRootIndex === -1 ? undefined : process.argv[pythonRootIndex + 1];
+const pythonRoot = pythonRootArg === undefined ? undefined : resolve(pythonRootArg);
+const work = mkdtempSync(join(tmpdir(), 'cavra-server-bench-'));
+const results: Record<string, unknown> = {};
+const lines: string[] = [];
+const say = (line: string): void => {
+  lines.push(line);
+  console.log(line);
+};
+const fmt = (n: number): string => Math.round(n).toLocaleString('en');
+
+// This machine is shared: the load average says how far absolute numbers are from a quiet run.
+results.machine = { node: process.version, cpus: cpus().length, load_average_1m_at_start: Number((loadavg()[0] ?? 0).toFixed(1)) };
+say(`machine: ${cpus().length} CPUs, load average ${(loadavg()[0] ?? 0).toFixed(1)} at start (ratios are measured side by side in this run)`);
+
+// --- the same 50,000 requests for every batch contender ----------------------------------------
+const packRequests = readCorpus()
+  .filter((c) => !c.policy_file && !c.registry)
+  .map((c) => JSON.stringify(c.request));
+const BATCH_LINES = quick ? 10_000 : 50_000;
+const batchLines = Array.from({ length: BATCH_LINES }, (_, i) => packRequests[i % packRequests.length] as string);
+const batchFile = join(work, 'batch.jsonl');
+writeFileSync(batchFile, `${batchLines.join('\n')}\n`);
+
+/** A sink that counts output lines (so every contender must produce every line). */
+const countingSink = (): Writable & { lines: number } => {
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) sink.lines++;
+      done();
+    },
+  }) as Writable & { lines: number };
+  sink.lines = 0;
+  return sink;
+};
+
+async function timed(run: () => Promise<number>): Promise<{ seconds: number; lines: number }> {
+  const started = performance.now();
+  const produced = await run();
+  return { seconds: (performance.now() - started) / 1000, lines: produced };
+}
+
+const engine = createDecisionEngine();
+const contenders: [string, () => Promise<number>][] = [
+  [
+    'bare readline+JSON.parse+JSON.stringify (no decision; the I/O floor)',
+    async () => {
+      const out = countingSink();
+      for await (const line of createInterface({ input: createReadStream(batchFile), crlfDelay: Infinity })) {
+        out.write(`${JSON.stringify(JSON.parse(line))}\n`);
+      }
+      return out.lines;
+    },
+  ],
+  [
+    'readline loop with decisions (the naive Node batch)',
+    async () => {
+      const out = countingSink();
+      for await (const line of createInterface({ input: createReadStream(batchFile), crlfDelay: Infinity })) {
+        out.write(`${answerLine(engine.decide(JSON.parse(line)))}\n`);
+      }
+      return out.lines;
+    },
+  ],
+  [
+    'previous --batch loop (in-process)',
+    async () => {
+      const out = countingSink();
+      await previousDecideBatch(engine, createReadStream(batchFile), out);
+      return out.lines;
+    },
+  ],
+  [
+    'shared batch path runBatch (in-process)',
+    async () => {
+      const out = countingSink();
+      await runBatch(createReadStream(batchFile), engineAnswerer(engine), (bytes) => void out.write(bytes));
+      return out.lines;
+    },
+  ],
+  [
+    'cavra-runtime --batch (process, end to end)',
+    () =>
+      new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [BIN, '--batch', '--input', batchFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+        let count = 0;
+        child.stdout.on('data', (chunk: Buffer) => {
+          for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) count++;
+        });
+        child.on('error', reject);
+        child.on('close', (code) => (code === 0 ? resolve(count) : reject(new Error(`--batch exited ${String(code)}`))));
+      }),
+  ],
+];
+say(`batch path: ${fmt(BATCH_LINES)} corpus requests, median of 5 rounds each, interleaved`);
+const rounds = new Map<string, number[]>();
+for (const [, run] of contenders) await run(); // warm-up
+for (let round = 0; round < 5; round++) {
+  for (const [name, run] of contenders) {
+    const { seconds, lines: produced } = await timed(run);
+    if (produced !== BATCH_LINES) throw new Error(`${name} produced ${produced} of ${BATCH_LINES} lines`);
+    rounds.set(name, [...(rounds.get(name) ?? []), BATCH_LINES / seconds]);
+  }
+}
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+const batchRates: Record<string, number> = {};
+for (const [name] of contenders) batchRates[name] = Math.round(median(rounds.get(name) as number[]));
+const floor = batchRates[contenders[0]?.[0] as string] as number;
+const naive = batchRates[contenders[1]?.[0] as string] as number;
+for (const [name, rate] of Object.entries(batchRates)) {
+  say(`  ${fmt(rate).padStart(9)} lines/s  ${(rate / naive).toFixed(2)}x naive  ${(rate / floor).toFixed(2)}x floor  ${name}`);
+}
+results.batch = batchRates;
+if (pythonRoot) {
+  // Python's batch loop as the parity harness runs it: its adapter over the same file, one process.
+  const pythonIndex = process.argv.indexOf('--python');
+  const python = (pythonIndex === -1 ? undefined : process.argv[pythonIndex + 1]) ?? 'python3';
+  const adapter = `${ROOT}apps/parity-harness/python/cavra_parity_adapter.py`;
+  const pythonInput = join(work, 'python-batch.jsonl');
+  writeFileSync(pythonInput, `{"__adapter__": "hello"}\n${batchLines.join('\n')}\n`);
+  const runPython = (): Promise<{ seconds: number; lines: number; hello: string }> =>
+    new Promise((resolve, reject) => {
+      const started = performance.now();
+      const child = spawn(python, ['-u', adapter], {
+        cwd: pythonRoot,
+        env: {
+          ...process.env,
+          PYTHONPATH: join(pythonRoot, 'src'),
+          PYTHONIOENCODING: 'utf-8',
+          PYTHONDONTWRITEBYTECODE: '1',
+          CAVRA_POLICY_DIR: `${ROOT}packages/policy-model/packs`,
+        },
+        stdio: [openSync(pythonInput, 'r'), 'pipe', 'inherit'],
+      });
+      let count = 0;
+      let first = '';
+      child.stdout?.on('data', (chunk: Buffer) => {
+        if (count === 0) first += chunk.toString('utf8').split('\n')[0];
+        for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) count++;
+      });
+      child.on('error', reject);
+      child.on('close', (code) =>
+        code === 0
+          ? resolve({ seconds: (performance.now() - started) / 1000, lines: count - 1, hello: first })
+          : reject(new Error(`the Python adapter exited ${String(code)}`)),
+      );
+    });
+  const pythonRuns = [await runPython(), await runPython(), await runPython()];
+  if (pythonRuns.some((run) => run.lines !== BATCH_LINES)) throw new Error('the Python adapter did not answer every line');
+  const pythonRate = median(pythonRuns.map((run) => BATCH_LINES / run.seconds));
+  const standin = (JSON.parse(pythonRuns[0]?.hello ?? '{}') as { standin?: boolean }).standin === true;
+  const cli = batchRates['cavra-runtime --batch (process, end to end)'] as number;
+  results.python_batch_lines_per_s = Math.round(pythonRate);
+  say(
+    `  ${fmt(pythonRate).padStart(9)} lines/s  Python adapter batch loop (process)${standin ? ' [STAND-IN cavra package, not Python CAVRA: plumbing only]' : ''}; ` +
+      `--batch is ${(cli / pythonRate).toFixed(1)}x it (target >= 10x)`,
+  );
+} else {
+  say('  Python batch loop: skipped (no --python-root; there is no Python CAVRA checkout on this machine)');
+}
+say('  worker threads: not used (see docs/server.md: on 2 shared cores the split does not pay)');
+
+// --- the server ---------------------------------------------------------------------------------
+async function startServe(args: string[]): Promise<{ child: ChildProcess; http: string }> {
+  const child = spawn(process.execPath, [BIN, 'serve', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const ready = await new Promise<{ http: string | null }>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0] as string) as { http: string | null });
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited ${String(code)}`)));
+  });
+  return { child, http: ready.http ?? '' };
+}
+const rssMb = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] as number;
+
+const socketPath = join(work, 'bench.sock');
+const server = await startServe(['--socket', socketPath, '--listen', '127.0.0.1:0', '--no-watch', '--max-concurrency', '1024']);
+const [host, portText] = server.http.split(':') as [string, string];
+const port = Number(portText);
+const pid = server.child.pid as number;
+const oneRequest = `${JSON.stringify({ action_type: 'execute_command', target: 'terraform plan' })}\n`;
+
+// Concurrency 1 over the socket: one connection, one request in flight.
+async function socketLatency(count: number): Promise<number[]> {
+  const socket: Socket = connect(socketPath);
+  await new Promise<void>((done) => socket.once('connect', () => done()));
+  const samples: number[] = [];
+  let pending: (() => void) | undefined;
+  let buffered = '';
+  socket.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString('utf8');
+    if (buffered.endsWith('\n')) {
+      buffered = '';
+      pending?.();
+    }
+  });
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    await new Promise<void>((done) => {
+      pending = done;
+      socket.write(oneRequest);
+    });
+    samples.push(performance.now() - started);
+  }
+  socket.destroy();
+  return samples.sort((a, b) => a - b);
+}
+
+// Concurrency 1 over HTTP keep-alive: one socket, reused.
+async function httpLatency(count: number): Promise<number[]> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const samples: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    await new Promise<void>((done, fail) => {
+      const req = httpRequest({ host, port, method: 'POST', path: '/v1/decisions', agent, headers: { 'content-type': 'application/json' } }, (res) => {
+        res.resume();
+        res.on('end', () => done());
+      });
+      req.on('error', fail);
+      req.end(oneRequest);
+    });
+    samples.push(performance.now() - started);
+  }
+  agent.destroy();
+  return samples.sort((a, b) => a - b);
+}
+
+const latencyCount = quick ? 2_000 : 20_000;
+await socketLatency(1_000);
+const socketSamples = await socketLatency(latencyCount);
+await httpLatency(1_000);
+const httpSamples = await httpLatency(latencyCount);
+const latency = {
+  socket: { p50_ms: percentile(socketSamples, 0.5), p99_ms: percentile(socketSamples, 0.99) },
+  http_keep_alive: { p50_ms: percentile(httpSamples, 0.5), p99_ms: percentile(httpSamples, 0.99) },
+};
+results.latency = latency;
+say(`latency at concurrency 1 (${fmt(latencyCount)} requests each; target p99 < 1 ms)`);
+say(`  ${latency.socket.p99_ms < 1 ? 'PASS' : 'MISS'}  socket           p50 ${latency.socket.p50_ms.toFixed(3)} ms  p99 ${latency.socket.p99_ms.toFixed(3)} ms`);
+say(`  ${latency.http_keep_alive.p99_ms < 1 ? 'PASS' : 'MISS'}  HTTP keep-alive  p50 ${latency.http_keep_alive.p50_ms.toFixed(3)} ms  p99 ${latency.http_keep_alive.p99_ms.toFixed(3)} ms`);
+
+// Throughput at concurrency 32, HTTP, autocannon (in this process: it shares the 2 cores with the server).
+const cannon = await autocannon({
+  url: `http://${server.http}/v1/decisions`,
+  method: 'POST',
+  body: oneRequest,
+  headers: { 'content-type': 'application/json' },
+  connections: 32,
+  duration: quick ? 3 : 10,
+});
+// The same load on a bare Node HTTP server that answers a constant: the HTTP floor of this machine now.
+const bare = spawn(
+  process.execPath,
+  ['-e', "const s=require('node:http').createServer((q,r)=>{q.resume();q.on('end',()=>{r.writeHead(200,{'Content-Type':'application/json','Content-Length':2});r.end('{}')})});s.listen(0,'127.0.0.1',()=>console.log(s.address().port))"],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
+const barePort = await new Promise<number>((done) => bare.stdout.once('data', (chunk: Buffer) => done(Number(chunk.toString('utf8').trim()))));
+const bareCannon = await autocannon({
+  url: `http://127.0.0.1:${barePort}/`,
+  method: 'POST',
+  body: oneRequest,
+  connections: 32,
+  duration: quick ? 3 : 10,
+});
+bare.kill('SIGTERM');
+const throughput = {
+  requests_per_s: Math.round(cannon.requests.average),
+  non_2xx: cannon.non2xx,
+  errors: cannon.errors,
+  p99_ms: cannon.latency.p99,
+  bare_node_http_requests_per_s: Math.round(bareCannon.requests.average),
+};
+results.http_throughput_c32 = throughput;
+say(`throughput, HTTP, concurrency 32, autocannon (target >= 30,000 decisions/s)`);
+say(`  ${throughput.requests_per_s >= 30_000 ? 'PASS' : 'MISS'}  ${fmt(throughput.requests_per_s)} decisions/s, p99 ${throughput.p99_ms} ms, non-2xx ${throughput.non_2xx}, errors ${throughput.errors}`);
+say(`        bare Node HTTP server answering a constant, same load: ${fmt(throughput.bare_node_http_requests_per_s)} requests/s (ratio ${(throughput.requests_per_s / throughput.bare_node_http_requests_per_s).toFixed(2)})`);
+
+// Socket throughput at concurrency 32 (32 connections, 100 lines per write).
+async function socketThroughput(connections: number, perConnection: number): Promise<number> {
+  const chunk = oneRequest.repeat(100);
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: connections }, () =>
+      new Promise<void>((done, fail) => {
+        const socket = connect({ path: socketPath, allowHalfOpen: true });
+        let answered = 0;
+        let sent = 0;
+        socket.on('data', (data: Buffer) => {
+          for (let i = data.indexOf(10); i !== -1; i = data.indexOf(10, i + 1)) answered++;
+          if (answered === sent && sent < perConnection) {
+            sent += 100;
+            socket.write(chunk);
+          } else if (answered >= perConnection) socket.end();
+        });
+        socket.on('error', fail);
+        socket.on('close', () => done());
+        socket.once('connect', () => {
+          sent += 100;
+          socket.write(chunk);
+        });
+      }),
+    ),
+  );
+  return (connections * perConnection) / ((performance.now() - started) / 1000);
+}
+const socketRate = await socketThroughput(32, quick ? 2_000 : 10_000);
+results.socket_throughput_c32 = Math.round(socketRate);
+say(`  socket, 32 connections, 100 requests per write: ${fmt(socketRate)} decisions/s`);
+
+// RSS after 1,000,000 decisions through the socket (streamed, 4 connections).
+async function pushDecisions(total: number): Promise<void> {
+  const per = Math.ceil(total / 4 / 1000) * 1000;
+  const block = oneRequest.repeat(1000);
+  await Promise.all(
+    Array.from({ length: 4 }, () =>
+      new Promise<void>((done, fail) => {
+        const socket = connect({ path: socketPath, allowHalfOpen: true });
+        let answered = 0;
+        let sent = 0;
+        let draining = false;
+        const send = (): void => {
+          if (draining) return;
+          while (sent < per && sent - answered < 20_000) {
+            sent += 1000;
+            if (!socket.write(block)) {
+              draining = true;
+              socket.once('drain', () => {
+                draining = false;
+                send();
+              });
+              return;
+            }
+          }
+          if (sent >= per && !socket.writableEnded) socket.end();
+        };
+        socket.on('data', (data: Buffer) => {
+          for (let i = data.indexOf(10); i !== -1; i = data.indexOf(10, i + 1)) answered++;
+          send();
+        });
+        socket.on('error', fail);
+        socket.on('close', () => (answered >= per ? done() : fail(new Error(`answered ${answered} of ${per}`))));
+        socket.once('connect', send);
+      }),
+    ),
+  );
+}
+const totalDecisions = quick ? 200_000 : 1_000_000;
+const rssSamples: [number, number][] = [[0, rssMb(pid)]];
+const steps = 5;
+for (let step = 1; step <= steps; step++) {
+  await pushDecisions(totalDecisions / steps);
+  rssSamples.push([(totalDecisions / steps) * step, rssMb(pid)]);
+}
+const afterFirst = rssSamples[1]?.[1] as number;
+const last = rssSamples.at(-1)?.[1] as number;
+results.rss_mb = Object.fromEntries(rssSamples.map(([n, mb]) => [n, Number(mb.toFixed(1))]));
+say(`RSS of the server over ${fmt(totalDecisions)} decisions (MB): ${rssSamples.map(([n, mb]) => `${fmt(n)}: ${mb.toFixed(1)}`).join(', ')}`);
+say(`  ${last - afterFirst < 20 ? 'PASS' : 'MISS'}  growth after the first ${fmt(totalDecisions / steps)}: ${(last - afterFirst).toFixed(1)} MB`);
+
+// 10,000 idle connections (the fd limit must allow them: ulimit -n >= 10,100).
+const idleTarget = quick ? 2_000 : 10_000;
+const idle: Socket[] = [];
+let idleError = '';
+/** Connects, retrying while the listen backlog is full (EAGAIN on a Unix socket). */
+const connectIdle = async (): Promise<Socket> => {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await new Promise<Socket>((done, fail) => {
+        const socket = connect(socketPath);
+        socket.once('connect', () => done(socket));
+        socket.once('error', fail);
+      });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN' || attempt >= 50) throw error;
+      await new Promise((done) => setTimeout(done, 20));
+    }
+  }
+};
+for (let opened = 0; opened < idleTarget; opened += 200) {
+  const batch = await Promise.allSettled(Array.from({ length: Math.min(200, idleTarget - opened) }, connectIdle));
+  for (const result of batch) {
+    if (result.status === 'fulfilled') idle.push(result.value);
+    else idleError ||= String(result.reason);
+  }
+}
+const idleAnswer = await socketLatency(100);
+results.idle_connections = { open: idle.length, rss_mb: Number(rssMb(pid).toFixed(1)), p99_ms_while_idle: percentile(idleAnswer, 0.99) };
+say(`idle: ${fmt(idle.length)} of ${fmt(idleTarget)} connections held open${idleError ? ` (first error: ${idleError})` : ''}; server RSS ${rssMb(pid).toFixed(1)} MB; p99 of a request meanwhile ${percentile(idleAnswer, 0.99).toFixed(3)} ms`);
+for (const socket of idle) socket.destroy();
+say('evidence log cost: measured by the evidence log\'s own benchmark (the log is not on this branch)');
+
+// A request through the in-process BatchStream, to show the server's own per-line cost.
+const stream = new BatchStream(engineAnswerer(engine));
+const block = Buffer.from(oneRequest.repeat(10_000));
+const started = performance.now();
+for (let i = 0; i < (quick ? 10 : 50); i++) stream.push(block);
+results.batch_stream_in_process_lines_per_s = Math.round(((quick ? 10 : 50) * 10_000) / ((performance.now() - started) / 1000));
+say(`BatchStream alone (in-process, no I/O): ${fmt(results.batch_stream_in_process_lines_per_s as number)} lines/s`);
+
+results.machine = { ...(results.machine as object), load_average_1m_at_end: Number((loadavg()[0] ?? 0).toFixed(1)) };
+say(`load average ${(loadavg()[0] ?? 0).toFixed(1)} at the end`);
+server.child.kill('SIGTERM');
+await new Promise((done) => server.child.once('exit', done));
+rmSync(work, { recursive: true, force: true });
+mkdirSync(`${ROOT}bench-results`, { recursive: true });
+writeFileSync(`${ROOT}bench-results/server.json`, `${JSON.stringify(results, null, 2)}\n`);
+console.log('written: bench-results/server.json');
