@@ -18,8 +18,33 @@ const processIsAlive = (pid: number): boolean => {
  * Takes the exclusive lock of a log: creates `<log>.lock` with O_EXCL and writes our pid. A lock
  * whose pid is no longer running (the owner was killed) is stale and taken over once. Local file
  * systems only: a pid means nothing on another host. Returns the release function.
+ * With `waitMs` > 0 a lock held by a live process is tried again (a few ms apart, with jitter)
+ * until it is free or `waitMs` has passed; then `evidence_log_locked` as without a wait.
  */
-export function acquireLogLock(logPath: string): () => void {
+export function acquireLogLock(logPath: string, waitMs = 0): () => void {
+  const deadline = performance.now() + waitMs;
+  for (;;) {
+    try {
+      return tryAcquireLogLock(logPath);
+    } catch (error) {
+      const remaining = deadline - performance.now();
+      if (!(error instanceof CavraError) || error.code !== 'evidence_log_locked' || remaining <= 0) throw error;
+      sleepSync(Math.min(remaining, LOCK_RETRY_MS + Math.random() * LOCK_RETRY_JITTER_MS));
+    }
+  }
+}
+
+/** Pause between lock tries while waiting, plus up to the jitter so waiters do not retry in step. */
+const LOCK_RETRY_MS = 3;
+const LOCK_RETRY_JITTER_MS = 4;
+const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+
+/** Blocks this thread for `ms` without spinning (nothing ever notifies the cell). */
+function sleepSync(ms: number): void {
+  Atomics.wait(sleepCell, 0, 0, ms);
+}
+
+function tryAcquireLogLock(logPath: string): () => void {
   const lockPath = lockPathOf(logPath);
   for (let attempt = 0; ; attempt++) {
     let fd: number;
