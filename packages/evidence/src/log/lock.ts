@@ -44,12 +44,60 @@ function sleepSync(ms: number): void {
   Atomics.wait(sleepCell, 0, 0, ms);
 }
 
+const EXCLUSIVE_CREATE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL;
+
+const pidIn = (path: string): number => {
+  try {
+    return Number.parseInt(readFileSync(path, 'utf8').trim(), 10);
+  } catch {
+    return Number.NaN;
+  }
+};
+
+/**
+ * Removes the lock of the dead process `owner`. Takeovers are serialised by `<lock>.takeover`
+ * (O_EXCL), and the lock is read again under it: two processes that both found the same stale lock
+ * cannot remove each other's new lock (one would remove it, take the lock, and the other would then
+ * unlink the first one's live lock). A guard left by a process that died within those few
+ * microseconds is removed too; the caller then simply tries again.
+ */
+function removeStaleLock(lockPath: string, owner: number): void {
+  const guardPath = `${lockPath}.takeover`;
+  let guard: number;
+  try {
+    guard = openSync(guardPath, EXCLUSIVE_CREATE, 0o600);
+  } catch {
+    const guardOwner = pidIn(guardPath);
+    if (Number.isSafeInteger(guardOwner) && guardOwner > 0 && !processIsAlive(guardOwner)) {
+      try {
+        unlinkSync(guardPath);
+      } catch {
+        // Someone else removed it first.
+      }
+    }
+    return; // another process is taking over right now: the lock is held or about to be
+  }
+  try {
+    writeSync(guard, `${process.pid}\n`);
+    if (pidIn(lockPath) === owner) unlinkSync(lockPath);
+  } catch {
+    // Removed by someone else already; the caller's retry decides.
+  } finally {
+    closeSync(guard);
+    try {
+      unlinkSync(guardPath);
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
 function tryAcquireLogLock(logPath: string): () => void {
   const lockPath = lockPathOf(logPath);
   for (let attempt = 0; ; attempt++) {
     let fd: number;
     try {
-      fd = openSync(lockPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+      fd = openSync(lockPath, EXCLUSIVE_CREATE, 0o600);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'EEXIST') {
@@ -72,11 +120,7 @@ function tryAcquireLogLock(logPath: string): () => void {
         owner !== process.pid &&
         !processIsAlive(owner)
       ) {
-        try {
-          unlinkSync(lockPath);
-        } catch {
-          // Someone else removed it first; the retry decides.
-        }
+        removeStaleLock(lockPath, owner);
         continue;
       }
       if (attempt === 0 && Number.isNaN(owner)) {

@@ -71,7 +71,35 @@ describe('lockWaitMs (real processes)', () => {
   });
 });
 
+describe('stale lock takeover with waiting writers (real processes)', () => {
+  it('two writers finding the same dead owner\'s lock: one takes it over, neither removes the other\'s lock', async () => {
+    const path = join(dir, 'stale.jsonl');
+    writeFileSync(lockPathOf(path), '4194999\n');
+    const count = 20;
+    const results = await Promise.all([appendCycles(path, 'a', count, 5000), appendCycles(path, 'b', count, 5000)]);
+    expect(results).toEqual([{ code: 0, stderr: '' }, { code: 0, stderr: '' }]);
+    expect(verifyEvidenceLogFile(path)).toMatchObject({ ok: true, records: 2 * count });
+    expect(existsSync(lockPathOf(path))).toBe(false);
+    expect(existsSync(`${lockPathOf(path)}.takeover`)).toBe(false);
+  });
+});
+
 describe('lockWaitMs (in process)', () => {
+  it('clears a takeover guard left by a dead process, then takes the stale lock over', async () => {
+    const path = join(dir, 'stale-guard.jsonl');
+    writeFileSync(lockPathOf(path), '4194999\n');
+    writeFileSync(`${lockPathOf(path)}.takeover`, '4194998\n');
+    // Without a wait the first try meets the guard and reports the log as locked …
+    expect(codeOf(() => openEvidenceLog(path))).toBe('evidence_log_locked');
+    // … with one, the dead guard is gone and the next try takes the stale lock over.
+    writeFileSync(`${lockPathOf(path)}.takeover`, '4194998\n');
+    const log = openEvidenceLog(path, { lockWaitMs: 2000 });
+    await log.close();
+    expect(existsSync(lockPathOf(path))).toBe(false);
+    expect(existsSync(`${lockPathOf(path)}.takeover`)).toBe(false);
+  });
+
+
   it('gives up after the wait with evidence_log_locked, and takes a stale lock over at once', async () => {
     const path = join(dir, 'in-process.jsonl');
     // A live process that is not this log's writer (our parent) holds the lock.
