@@ -19,8 +19,15 @@ export const EVIDENCE_LOG_FLAGS = {
   'evidence-recover-torn': 'boolean',
 } as const;
 
-/** Opens the log named by `--evidence-log`, or returns undefined when there is none. */
-export function openEvidenceLogFromFlags(flags: ParsedArgs, io: CliIo): EvidenceLog | undefined {
+/**
+ * Opens the log named by `--evidence-log`, or returns undefined when there is none. `lockWaitMs`:
+ * how long to wait for another process's lock (the hook: one short-lived process per tool call).
+ */
+export function openEvidenceLogFromFlags(
+  flags: ParsedArgs,
+  io: CliIo,
+  options: { lockWaitMs?: number } = {},
+): EvidenceLog | undefined {
   const path = stringFlag(flags, 'evidence-log');
   const fsync = stringFlag(flags, 'evidence-fsync');
   const signingKey = stringFlag(flags, 'evidence-signing-key');
@@ -54,5 +61,6 @@ export function openEvidenceLogFromFlags(flags: ParsedArgs, io: CliIo): Evidence
     ...(fsync !== undefined ? { fsync: fsync as FsyncPolicy } : {}),
     ...(key ? { signingKey: key } : {}),
     recoverTornTail: recover,
+    ...(options.lockWaitMs !== undefined ? { lockWaitMs: options.lockWaitMs } : {}),
   });
 }

@@ -48,7 +48,8 @@ Decision options:
   Single-dash forms (-input FILE, -policy=FILE) are accepted, as the Go runtime CLI accepted them.
 
 Hook options: --project DIR, --policy-pack ID, --policy-dir DIR | --policy FILE, --registry FILE,
-  --evidence-log FILE (one JSON line per decision), --explicit-allow, --timeout-ms N (default 5000).
+  --evidence-log FILE (the hash-chained log, with the decide path's --evidence-* options; waits up
+  to 2 s for its lock), --explicit-allow, --timeout-ms N (default 5000).
   See docs/agent-hooks.md.
   --socket PATH       Unix socket (created 0600; a stale file left by a dead server is replaced)
   --listen HOST:PORT  HTTP; loopback only unless --allow-remote and --token-file FILE (bearer token)

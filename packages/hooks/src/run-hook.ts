@@ -1,6 +1,6 @@
 import { CavraError, type ActionRequest, type DecisionValue } from '@cavra/policy-model';
 import type { DecisionEngine } from '@cavra/engine';
-import type { EvidenceSink } from '@cavra/evidence';
+import { recordDecision, type EvidenceSink } from '@cavra/evidence';
 import { AGENT_ADAPTERS } from './adapters/index.js';
 import { strictest, verdictMessage } from './strictest.js';
 import type { HookAction, HookAgent, HookAnswer, HookEvent, HookVerdict } from './types.js';
@@ -127,8 +127,9 @@ export async function decideHookEvent(
         verdicts.push(check.verdict);
         continue;
       }
-      const decision = engine.decide(check.request);
-      options.evidenceSink?.append({ request: check.request, decision });
+      const decided = engine.decide(check.request);
+      // As the decide path: the decision carries its record's reference (`evidence_refs`).
+      const decision = options.evidenceSink ? recordDecision(options.evidenceSink, check.request, decided) : decided;
       verdicts.push(hookVerdict(decision.decision, decision.rule_id, decision.reason));
     }
   }

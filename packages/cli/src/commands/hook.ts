@@ -13,8 +13,9 @@ import {
   type ShellParserLoader,
   type ShellParserModule,
 } from '@cavra/hooks';
-import { canonicalPath, createJsonLinesEvidenceSink, currentGitBranch } from '@cavra/hooks/node';
+import { canonicalPath, currentGitBranch } from '@cavra/hooks/node';
 import { booleanFlag, parseArgs, stringFlag, type ParsedArgs } from '../args.js';
+import { EVIDENCE_LOG_FLAGS, openEvidenceLogFromFlags } from '../evidence-log-option.js';
 import { requireWithCodeCache } from '../code-cache.js';
 import type { CliIo } from '../io.js';
 import { decodeUtf8, engineFrom, readSingleRequest } from './decide.js';
@@ -25,7 +26,7 @@ export const HOOK_FLAGS = {
   'policy-dir': 'string',
   policy: 'string',
   registry: 'string',
-  'evidence-log': 'string',
+  ...EVIDENCE_LOG_FLAGS,
   'explicit-allow': 'boolean',
   'timeout-ms': 'string',
 } as const;
@@ -35,6 +36,12 @@ export const MAX_HOOK_EVENT_BYTES = 64 * 1024 * 1024;
 
 /** Deciding one event takes milliseconds; past this the hook blocks instead of hanging the agent. */
 export const DEFAULT_HOOK_TIMEOUT_MS = 5000;
+
+/**
+ * How long a hook waits for the evidence log's lock: agents run one hook process per tool call,
+ * several at once, and each holds the lock for milliseconds. Never longer than the hook's timeout.
+ */
+export const HOOK_EVIDENCE_LOCK_WAIT_MS = 2000;
 
 /**
  * The shell parser (mvdan-sh, 1.5 MB of JavaScript compiled from Go) loaded with the CLI's V8
@@ -67,10 +74,49 @@ function write(io: CliIo, answer: HookAnswer): number {
   return answer.exitCode;
 }
 
-async function decide(agent: HookAgent, flags: ParsedArgs, io: CliIo, dependencies: HookCommandDependencies): Promise<HookAnswer> {
-  const logFile = stringFlag(flags, 'evidence-log');
-  const evidenceSink =
-    dependencies.evidenceSink ?? (logFile !== undefined ? createJsonLinesEvidenceSink(resolve(io.cwd, logFile)) : undefined);
+/**
+ * The `--evidence-log` sink of one hook run, opened at its first record: the lock is then held
+ * only while this process records (not while it reads the event and loads the policy), so hook
+ * processes running side by side wait for each other briefly. The wait for the lock ends at the
+ * hook's deadline at the latest. A log that cannot be opened (locked past the wait, torn,
+ * unwritable) throws from `append`, and the run blocks.
+ */
+function lazyEvidenceLog(flags: ParsedArgs, io: CliIo, deadline: number): EvidenceSink | undefined {
+  if (stringFlag(flags, 'evidence-log') === undefined) {
+    openEvidenceLogFromFlags(flags, io); // refuses log options without a log
+    return undefined;
+  }
+  let log: EvidenceSink | undefined;
+  let openFailure: Error | undefined;
+  const opened = (): EvidenceSink => {
+    if (log) return log;
+    // Tried once: the run's failure record must not wait for the lock a second time.
+    if (openFailure) throw openFailure;
+    const lockWaitMs = Math.max(0, Math.min(HOOK_EVIDENCE_LOCK_WAIT_MS, deadline - performance.now()));
+    try {
+      log = openEvidenceLogFromFlags(flags, io, { lockWaitMs });
+    } catch (error) {
+      openFailure = error instanceof Error ? error : new Error(String(error));
+      throw openFailure;
+    }
+    if (!log) throw new CavraError('internal', '--evidence-log given but no log opened');
+    return log;
+  };
+  return {
+    append: (entry) => opened().append(entry),
+    flush: () => log?.flush() ?? Promise.resolve(),
+    close: () => log?.close() ?? Promise.resolve(),
+  };
+}
+
+async function decide(
+  agent: HookAgent,
+  flags: ParsedArgs,
+  io: CliIo,
+  dependencies: HookCommandDependencies,
+  deadline: number,
+): Promise<HookAnswer> {
+  const evidenceSink = dependencies.evidenceSink ?? lazyEvidenceLog(flags, io, deadline);
   try {
     const bytes = await readSingleRequest(io.stdin, MAX_HOOK_EVENT_BYTES);
     const eventText = decodeUtf8(bytes, 0, bytes.length);
@@ -90,14 +136,16 @@ async function decide(agent: HookAgent, flags: ParsedArgs, io: CliIo, dependenci
       shellParser: shellParserWithCodeCache,
     });
   } finally {
-    // Our own log is closed (fsync) before the answer; an injected one belongs to the caller.
+    // Our own log is closed (synced, lock released) before the answer; an injected one belongs to
+    // the caller. A failed close rejects, and the hook blocks.
     if (!dependencies.evidenceSink) await evidenceSink?.close();
   }
 }
 
 /**
  * `cavra-runtime hook <agent> [--project DIR] [--policy-pack ID] [--policy-dir DIR | --policy FILE]
- * [--registry FILE] [--evidence-log FILE] [--explicit-allow] [--timeout-ms N]`: reads one
+ * [--registry FILE] [--evidence-log FILE [--evidence-fsync P] [--evidence-signing-key FILE |
+ * --evidence-hmac-key FILE] [--evidence-recover-torn]] [--explicit-allow] [--timeout-ms N]`: reads one
  * pre-tool-use event on stdin and answers in the agent's hook protocol. Every failure, a
  * timeout included, is the agent's blocking answer.
  */
@@ -116,6 +164,7 @@ export async function hookCommand(
     const flags = parseArgs(rest, HOOK_FLAGS);
     if (flags.positionals.length > 0) throw new CavraError('usage', `unexpected argument: ${flags.positionals[0] as string}`);
     const timeoutMs = timeoutOf(flags);
+    const deadline = performance.now() + timeoutMs;
     const timedOut = new Promise<HookAnswer>((done) => {
       timer = setTimeout(() => {
         // An agent that never closes stdin must not keep this process alive after the answer.
@@ -123,7 +172,7 @@ export async function hookCommand(
         done(adapter.failClosed(failureMessage(new CavraError('hook_timeout', `no decision within ${timeoutMs} ms`)), undefined));
       }, timeoutMs);
     });
-    return write(io, await Promise.race([decide(agent, flags, io, dependencies), timedOut]));
+    return write(io, await Promise.race([decide(agent, flags, io, dependencies, deadline), timedOut]));
   } catch (error) {
     return write(io, adapter.failClosed(failureMessage(error), undefined));
   } finally {

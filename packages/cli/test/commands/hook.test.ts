@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { verifyEvidenceLogFile } from '@cavra/evidence';
 import { main } from '../../src/main.js';
 import type { CliIo } from '../../src/io.js';
 import { runCli } from '../support/run-cli.js';
@@ -12,7 +13,20 @@ const POLICY = fileURLToPath(new URL('../../../hooks/test/fixtures/policy/hook-t
 const dir = mkdtempSync(join(tmpdir(), 'cavra-hook-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function hook(argv: string[], stdin: NodeJS.ReadableStream | string): Promise<{ code: number; stdout: string; stderr: string }> {
+interface LogRecord {
+  kind: string;
+  sequence: number;
+  request: { target: string };
+  decision: { decision: string; decision_id: string };
+}
+
+const recordsOf = (log: string): LogRecord[] =>
+  readFileSync(log, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as LogRecord);
+
+const hook = (argv: string[], stdin: NodeJS.ReadableStream | string): Promise<{ code: number; stdout: string; stderr: string }> =>
+  hookMain(['hook', ...argv], stdin);
+
+async function hookMain(argv: string[], stdin: NodeJS.ReadableStream | string = ''): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
@@ -22,7 +36,7 @@ async function hook(argv: string[], stdin: NodeJS.ReadableStream | string): Prom
     env: {},
     cwd: dir,
   };
-  const code = await main(['hook', ...argv], io);
+  const code = await main(argv, io);
   return { code, stdout, stderr };
 }
 
@@ -49,12 +63,61 @@ describe('cavra-runtime hook', () => {
     expect(JSON.parse(tf.stdout)).toMatchObject({ hookSpecificOutput: { permissionDecisionReason: 'CAVRA block (filesystem.write.block): Matched sensitive path policy: **/backend.tf' } });
   });
 
-  it('appends every decision to --evidence-log', async () => {
+  it('records every decision in the hash-chained --evidence-log', async () => {
     const log = join(dir, 'evidence.jsonl');
     await hook(['claude-code', '--policy', POLICY, '--evidence-log', log], event('Bash', { command: 'echo a; echo b' }));
-    const lines = readFileSync(log, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as { request: { target: string }; decision: { decision: string; decision_id: string } });
-    expect(lines.map((line) => line.request.target)).toEqual(['echo a; echo b', 'echo a', 'echo b']);
-    expect(lines.every((line) => line.decision.decision === 'allow' && /^dec_/.test(line.decision.decision_id))).toBe(true);
+    await hook(['claude-code', '--policy', POLICY, '--evidence-log', log], event('Bash', { command: 'terraform apply' }));
+    const records = recordsOf(log);
+    expect(records.map((record) => record.request.target)).toEqual(['echo a; echo b', 'echo a', 'echo b', 'terraform apply']);
+    expect(records.map((record) => record.decision.decision)).toEqual(['allow', 'allow', 'allow', 'block']);
+    expect(records.map((record) => record.sequence)).toEqual([1, 2, 3, 4]);
+    expect(records.every((record) => record.kind === 'decision' && /^dec_/.test(record.decision.decision_id))).toBe(true);
+    expect(verifyEvidenceLogFile(log)).toMatchObject({ ok: true, records: 4 });
+    expect(existsSync(`${log}.lock`)).toBe(false);
+    const verified = await hookMain(['evidence', 'verify-log', log]);
+    expect(verified.code).toBe(0);
+  });
+
+  it('signs the hook records with the decide path flags (--evidence-hmac-key)', async () => {
+    const log = join(dir, 'signed.jsonl');
+    const key = join(dir, 'hmac.key');
+    writeFileSync(key, 'a'.repeat(64), { mode: 0o600 });
+    const result = await hook(['claude-code', '--policy', POLICY, '--evidence-log', log, '--evidence-hmac-key', key, '--evidence-fsync', 'always'], event('Read', { file_path: '/work/project/README.md' }));
+    expect(result).toEqual({ code: 0, stdout: '', stderr: '' });
+    const verified = await hookMain(['evidence', 'verify-log', log, '--hmac-key', key]);
+    expect(verified.code).toBe(0);
+    expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, records: 1, signed_records: 1, signatures: 'verified' });
+  });
+
+  it('blocks, never allows, when the log cannot be written: locked past the wait, torn, bad log options', async () => {
+    const locked = join(dir, 'locked.jsonl');
+    // A live process that is not this hook (the test runner's parent) holds the lock.
+    writeFileSync(`${locked}.lock`, `${process.ppid}\n`);
+    const started = performance.now();
+    const waited = await hook(['claude-code', '--policy', POLICY, '--evidence-log', locked, '--timeout-ms', '300'], event('Read', { file_path: '/work/project/README.md' }));
+    expect(performance.now() - started).toBeGreaterThanOrEqual(250);
+    expect(waited.code).toBe(2);
+    expect(waited.stdout).toBe('');
+    // The wait for the lock ends at the hook's deadline (300 ms here, not the 2000 ms lock wait).
+    expect(waited.stderr).toMatch(/^CAVRA block \(hook\.evidence_log_locked\): /);
+    expect(existsSync(locked)).toBe(false);
+
+    const torn = join(dir, 'torn.jsonl');
+    await hook(['claude-code', '--policy', POLICY, '--evidence-log', torn], event('Read', { file_path: '/work/project/a' }));
+    appendFileSync(torn, '{"kind":"deci');
+    const refused = await hook(['codex', '--policy', POLICY, '--evidence-log', torn], event('Read', { file_path: '/work/project/a' }));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^CAVRA block \(hook\.evidence_log_torn\): /);
+    const recovered = await hook(['claude-code', '--policy', POLICY, '--evidence-log', torn, '--evidence-recover-torn'], event('Read', { file_path: '/work/project/a' }));
+    expect(recovered).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(recordsOf(torn).map((record) => record.kind)).toEqual(['decision', 'log_recovered', 'decision']);
+
+    const withoutLog = await hook(['claude-code', '--policy', POLICY, '--evidence-fsync', 'always'], event('Read', { file_path: '/work/project/a' }));
+    expect(withoutLog.code).toBe(2);
+    expect(withoutLog.stderr).toMatch(/^CAVRA block \(hook\.usage\): /);
+    const badPolicy = await hook(['claude-code', '--policy', POLICY, '--evidence-log', join(dir, 'x.jsonl'), '--evidence-fsync', 'sometimes'], event('Read', { file_path: '/work/project/a' }));
+    expect(badPolicy.code).toBe(2);
+    expect(badPolicy.stderr).toMatch(/^CAVRA block \(hook\.usage\): /);
   });
 
   it('fails closed in the agent form: broken policy, bad option, bad event, unwritable log', async () => {
@@ -113,4 +176,19 @@ describe('cavra-runtime hook', () => {
     expect(blocked.code).toBe(2);
     expect(blocked.stderr).toMatch(/^CAVRA block \(hook\.policy_invalid\)/);
   }, 60_000);
+
+  it('runs as parallel real processes against one log: every record present, verify-log passes', async () => {
+    const log = join(dir, 'parallel.jsonl');
+    const count = 6;
+    const results = await Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        runCli(['hook', 'claude-code', '--policy', POLICY, '--evidence-log', log], event('Read', { file_path: `/work/project/file-${i}.txt` })),
+      ),
+    );
+    expect(results).toEqual(Array.from({ length: count }, () => ({ code: 0, stdout: '', stderr: '' })));
+    expect(recordsOf(log).map((record) => record.request.target).sort()).toEqual(Array.from({ length: count }, (_, i) => `file-${i}.txt`).sort());
+    const verified = await runCli(['evidence', 'verify-log', log]);
+    expect(verified.code).toBe(0);
+    expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, records: count });
+  }, 90_000);
 });

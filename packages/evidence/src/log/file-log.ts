@@ -57,6 +57,11 @@ export interface EvidenceLogOptions {
    */
   recoverTornTail?: boolean;
   clock?: MicrosecondClock;
+  /**
+   * How long `open` waits for a lock held by another live process (default 0: fail at once with
+   * `evidence_log_locked`). For short-lived writers such as agent hooks, one process per tool call.
+   */
+  lockWaitMs?: number;
 }
 
 /** The hash-chained JSON Lines evidence log (see docs/evidence-log.md). */
@@ -180,7 +185,11 @@ export function openEvidenceLog(path: string, options: EvidenceLogOptions = {}):
   const clock = options.clock ?? systemMicrosecondClock();
   const signingKey = options.signingKey;
 
-  const releaseLock = acquireLogLock(path);
+  const lockWaitMs = options.lockWaitMs ?? 0;
+  if (!Number.isFinite(lockWaitMs) || lockWaitMs < 0) {
+    throw new CavraError('usage', `lockWaitMs must be a non-negative number of milliseconds, not ${lockWaitMs}`);
+  }
+  const releaseLock = acquireLogLock(path, lockWaitMs);
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDWR | constants.O_CREAT | constants.O_APPEND, 0o600);

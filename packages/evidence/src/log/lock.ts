@@ -18,13 +18,86 @@ const processIsAlive = (pid: number): boolean => {
  * Takes the exclusive lock of a log: creates `<log>.lock` with O_EXCL and writes our pid. A lock
  * whose pid is no longer running (the owner was killed) is stale and taken over once. Local file
  * systems only: a pid means nothing on another host. Returns the release function.
+ * With `waitMs` > 0 a lock held by a live process is tried again (a few ms apart, with jitter)
+ * until it is free or `waitMs` has passed; then `evidence_log_locked` as without a wait.
  */
-export function acquireLogLock(logPath: string): () => void {
+export function acquireLogLock(logPath: string, waitMs = 0): () => void {
+  const deadline = performance.now() + waitMs;
+  for (;;) {
+    try {
+      return tryAcquireLogLock(logPath);
+    } catch (error) {
+      const remaining = deadline - performance.now();
+      if (!(error instanceof CavraError) || error.code !== 'evidence_log_locked' || remaining <= 0) throw error;
+      sleepSync(Math.min(remaining, LOCK_RETRY_MS + Math.random() * LOCK_RETRY_JITTER_MS));
+    }
+  }
+}
+
+/** Pause between lock tries while waiting, plus up to the jitter so waiters do not retry in step. */
+const LOCK_RETRY_MS = 3;
+const LOCK_RETRY_JITTER_MS = 4;
+const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+
+/** Blocks this thread for `ms` without spinning (nothing ever notifies the cell). */
+function sleepSync(ms: number): void {
+  Atomics.wait(sleepCell, 0, 0, ms);
+}
+
+const EXCLUSIVE_CREATE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL;
+
+const pidIn = (path: string): number => {
+  try {
+    return Number.parseInt(readFileSync(path, 'utf8').trim(), 10);
+  } catch {
+    return Number.NaN;
+  }
+};
+
+/**
+ * Removes the lock of the dead process `owner`. Takeovers are serialised by `<lock>.takeover`
+ * (O_EXCL), and the lock is read again under it: two processes that both found the same stale lock
+ * cannot remove each other's new lock (one would remove it, take the lock, and the other would then
+ * unlink the first one's live lock). A guard left by a process that died within those few
+ * microseconds is removed too; the caller then simply tries again.
+ */
+function removeStaleLock(lockPath: string, owner: number): void {
+  const guardPath = `${lockPath}.takeover`;
+  let guard: number;
+  try {
+    guard = openSync(guardPath, EXCLUSIVE_CREATE, 0o600);
+  } catch {
+    const guardOwner = pidIn(guardPath);
+    if (Number.isSafeInteger(guardOwner) && guardOwner > 0 && !processIsAlive(guardOwner)) {
+      try {
+        unlinkSync(guardPath);
+      } catch {
+        // Someone else removed it first.
+      }
+    }
+    return; // another process is taking over right now: the lock is held or about to be
+  }
+  try {
+    writeSync(guard, `${process.pid}\n`);
+    if (pidIn(lockPath) === owner) unlinkSync(lockPath);
+  } catch {
+    // Removed by someone else already; the caller's retry decides.
+  } finally {
+    closeSync(guard);
+    try {
+      unlinkSync(guardPath);
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+function tryAcquireLogLock(logPath: string): () => void {
   const lockPath = lockPathOf(logPath);
   for (let attempt = 0; ; attempt++) {
     let fd: number;
     try {
-      fd = openSync(lockPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+      fd = openSync(lockPath, EXCLUSIVE_CREATE, 0o600);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'EEXIST') {
@@ -47,11 +120,7 @@ export function acquireLogLock(logPath: string): () => void {
         owner !== process.pid &&
         !processIsAlive(owner)
       ) {
-        try {
-          unlinkSync(lockPath);
-        } catch {
-          // Someone else removed it first; the retry decides.
-        }
+        removeStaleLock(lockPath, owner);
         continue;
       }
       if (attempt === 0 && Number.isNaN(owner)) {
