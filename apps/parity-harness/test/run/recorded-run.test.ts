@@ -35,7 +35,8 @@ describe('runRecorded', () => {
     expect(result.mismatches).toEqual([]);
     const decisions = result.packs.reduce((n, p) => n + (p.families.decision?.cases ?? 0), 0);
     expect(decisions).toBe(2000);
-    expect(result.packs.reduce((n, p) => n + p.cases, 0)).toBe(2000);
+    // The release-governance and approval-routing recordings are cases too (5,000 each).
+    expect(result.packs.reduce((n, p) => n + p.cases, 0)).toBe(12000);
     // Compile is a check family: one per pack with a recorded output, not counted as a case.
     const bundled = result.packs.filter((p) => !p.id.startsWith('cavra-variant-'));
     expect(bundled).toHaveLength(16);
