@@ -84,6 +84,8 @@ export interface GenerateContext {
   /** Python's compiled policy of the pack (absent when Python could not compile it). */
   policy?: PackPolicy;
   settings: LiveSettings;
+  /** The packs both sides use (families that build real decisions of a pack to ask about). */
+  packSource: PackSource;
 }
 
 /**

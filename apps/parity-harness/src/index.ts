@@ -25,6 +25,25 @@ export { FAMILIES } from './families/index.js';
 export { decisionFamily } from './families/decision.js';
 export { compileFamily, type CompileAnswer, type CompileCase } from './families/compile.js';
 export { cliEvaluateFamily, type CliCheck } from './families/cli-evaluate.js';
+export {
+  RELEASE_GOVERNANCE_FAMILY,
+  decideReleaseGovernance,
+  releaseGovernanceFamily,
+  releaseGovernanceRequestArbitrary,
+  type ReleaseGovernanceCase,
+} from './families/release-governance.js';
+export {
+  APPROVAL_ROUTING_FAMILY,
+  PARSER_MESSAGE_DIFFERENCE,
+  approvalRoutingFamily,
+  compareRouting,
+  createApprovalRoutingFamily,
+  routeWithTypescript,
+  routingRequestArbitrary,
+  type ApprovalRoutingFamilyOptions,
+  type RoutingAnswer,
+  type RoutingCase,
+} from './families/approval-routing.js';
 export { runCases, drawCases, type FamilyTally, type CaseLoopOptions } from './run/case-loop.js';
 export { caseArbitrary, type GeneratedCase } from './generate/decision-cases.js';
 export { packProfile, reachableRules, type PackProfile } from './generate/profile.js';

@@ -13,7 +13,6 @@ import { resolveCheckout } from './oracle/python-env.js';
 import { ProgressReporter, type ProgressStream } from './report/progress.js';
 import { buildSummary, writeReports, type ParitySummary } from './report/summary.js';
 import { runLive } from './run/live-run.js';
-import { runLiveFamilies, runRecordedFamilies } from './families/governance-families.js';
 import { runRecorded } from './run/recorded-run.js';
 import { recordRegressions } from './run/regressions.js';
 import type { MismatchRecord, PackResult } from './run/types.js';
@@ -165,18 +164,6 @@ async function executeLive(setup: RunSetup, pythonRoot: string): Promise<ModeRes
       onProgress: (p) => progress.update(p),
       onNote: (line) => progress.note(line),
     });
-    // Release governance and approval routing (their own runner; see families/governance-families.ts).
-    const governance = await runLiveFamilies({
-      checkout,
-      ...(io.pythonEnv ? { pythonEnv: io.pythonEnv } : {}),
-      packSource: setup.packSource,
-      packs: options.packs.length ? options.packs : setup.packSource.listPackIds(),
-      seed: options.seed,
-      numRuns: options.numRuns,
-      oracleDir: ORACLE_DIR,
-    });
-    live.packs.push(...governance.packs);
-    live.mismatches.push(...governance.mismatches);
     const drift = packDrift(join(checkout.root, 'policies'), checkout.policyDir, live.python.packList);
     if (drift.length) {
       notes.push(
@@ -242,14 +229,12 @@ async function executeRecorded(setup: RunSetup): Promise<ModeResult> {
   ]);
   const unknown = options.packs.filter((p) => !known.has(p));
   if (unknown.length) throw new HarnessError('usage', `unknown pack(s): ${unknown.join(', ')}`);
-  // Release governance and approval routing (their own runner; see families/governance-families.ts).
-  const governance = runRecordedFamilies(ORACLE_DIR, packSource);
   notes.push(
     `recorded mode: ${lines.length} recorded lines (corpus + regressions); no Python checkout given`,
   );
   return {
-    packs: [...recorded.packs, ...governance.packs],
-    mismatches: [...recorded.mismatches, ...governance.mismatches],
+    packs: recorded.packs,
+    mismatches: recorded.mismatches,
     python: null,
     rate: null,
     notes,

@@ -1,18 +1,37 @@
-import { gunzipSync } from 'node:zlib';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { routeRequest } from '@cavra/approvals/node';
-import { createDecisionEngine } from '@cavra/engine';
-import { fromPlainJson, isCavraError, isPyDict, parsePyJson, type PackSource, type PyDict, type PyValue } from '@cavra/policy-model';
-import { exact, FamilyTally, label, type FamilyOracle } from './family.js';
+import type { DecisionEngine } from '@cavra/engine';
+import { dumpsPyJson, fromPlainJson, isCavraError, isPyDict, pyStr, type PyDict, type PyValue } from '@cavra/policy-model';
+import { DEFAULT_PACK } from '../cases.js';
+import { ORACLE_DIR } from '../paths.js';
+import { propertyCases, type CaseFamily, type FamilyVerdict, type RecordedCase } from '../family.js';
+import { AdapterOracle, adapterKindLine } from '../oracle/adapter-oracle.js';
+import { engineFor, liveCasesPerPack, readRecordings } from './recordings.js';
 
-export const APPROVAL_ROUTING_FAMILY = 'family:approval-routing';
+/** The family id: the mismatch kind, the per-family counts key, the junit suite. */
+export const APPROVAL_ROUTING_FAMILY = 'approval-routing';
+/** The counted difference: a Python parser error whose message differs but whose class matches. */
+export const PARSER_MESSAGE_DIFFERENCE = 'python_parser_message';
+/** Its recordings' folder under fixtures/oracle (also the working directory routing files are read from). */
+const RECORDINGS_DIR = 'approval-routing';
+
+/** A routing request, the pack it is reported under, and the directory relative routing files resolve from. */
+export interface RoutingCase {
+  pack: string;
+  request: PyDict;
+  cwd: string;
+}
+
+/** Python-exact text of a value, for comparisons (`1` and `1.0` differ). */
+const exact = (value: PyValue | undefined): string => (value === undefined ? '<absent>' : dumpsPyJson(value));
+const label = (value: PyValue | undefined): string => (value === undefined ? '<absent>' : pyStr(value));
 
 /** Python parsers' own error texts (JSON, UTF-8, PyYAML): compared by exception class only. */
 const PARSER_ERRORS: ReadonlySet<string> = new Set(['JSONDecodeError', 'UnicodeDecodeError', 'ScannerError', 'ParserError', 'ComposerError']);
 
-type RoutingAnswer = { kind: 'group'; group: PyValue } | { kind: 'error'; error: string };
+export type RoutingAnswer = { kind: 'group'; group: PyValue } | { kind: 'error'; error: string };
 
 function answerOf(value: PyValue | undefined): RoutingAnswer {
   if (isPyDict(value) && typeof value.get('error') === 'string') return { kind: 'error', error: value.get('error') as string };
@@ -32,30 +51,24 @@ export function routeWithTypescript(request: PyValue, cwd: string): RoutingAnswe
 
 const errorType = (line: string): string => line.slice(0, Math.max(0, line.indexOf(':')));
 
-/** Same answer: groups exactly, errors by their line (parser errors by class). */
-function sameAnswer(python: RoutingAnswer, ts: RoutingAnswer): boolean {
-  if (python.kind === 'group' || ts.kind === 'group') {
-    return python.kind === ts.kind && exact((python as { group: PyValue }).group) === exact((ts as { group: PyValue }).group);
-  }
-  if (python.error === ts.error) return true;
-  const type = errorType(python.error);
-  return PARSER_ERRORS.has(type) && errorType(ts.error) === type;
-}
-
 const valueOf = (answer: RoutingAnswer): PyValue =>
   new Map<PyValue, PyValue>(answer.kind === 'group' ? [['approver_group', answer.group]] : [['error', answer.error]]);
 
-function tallyOne(tally: FamilyTally, request: PyValue, python: RoutingAnswer, ts: RoutingAnswer, caseId?: string): void {
-  const same = sameAnswer(python, ts);
-  const bucket = python.kind === 'group' ? `group ${label(python.group)}` : `<error> ${errorType(python.error)}`;
-  tally.add(
-    bucket,
-    request,
-    valueOf(python),
-    valueOf(ts),
-    same ? [] : [{ field: 'approver_group', python: valueOf(python), typescript: valueOf(ts) }],
-    caseId,
-  );
+/** Groups exactly, errors by their line; Python parsers' own messages by exception class (counted). */
+export function compareRouting(python: RoutingAnswer, ts: RoutingAnswer): FamilyVerdict {
+  const differ: FamilyVerdict = {
+    status: 'mismatch',
+    fields: [{ field: 'approver_group', python: valueOf(python), typescript: valueOf(ts) }],
+  };
+  if (python.kind === 'group' || ts.kind === 'group') {
+    const same = python.kind === ts.kind && exact((python as { group: PyValue }).group) === exact((ts as { group: PyValue }).group);
+    return same ? { status: 'match' } : differ;
+  }
+  if (python.error === ts.error) return { status: 'match' };
+  const type = errorType(python.error);
+  return PARSER_ERRORS.has(type) && errorType(ts.error) === type
+    ? { status: 'allowed', difference: PARSER_MESSAGE_DIFFERENCE }
+    : differ;
 }
 
 const MATCHER_VALUES: PyValue[] = ['', 'medium', 'Medium', 'mcp.', 'filesystem.write', 'iam/', 'None', 'True', true, 1n, 1.0, 0n, [], new Map(), null, ['iam/x']];
@@ -92,20 +105,13 @@ const DECISION_REQUESTS: readonly Record<string, string>[] = [
   { action_type: 'release_governance_record' },
 ];
 
-export interface RoutingGenerationOptions {
-  packSource: PackSource;
-  packs: readonly string[];
-  seed: number;
-  casesPerPack: number;
-  /** Routing files (absolute paths) the generated requests may name. */
-  routingFiles: readonly string[];
-}
-
-/** Routing requests for every pack: real decisions of the pack or synthetic ones, × default / inline / file rules. */
-export function generateRoutingRequests(options: RoutingGenerationOptions): PyDict[] {
-  const engine = createDecisionEngine({ packs: options.packSource });
-  const out: PyDict[] = [];
-  for (const [i, pack] of options.packs.entries()) {
+/** Routing requests for one pack: real decisions of the pack or synthetic ones, × default / inline / file rules. */
+export function routingRequestArbitrary(
+  engine: DecisionEngine,
+  pack: string,
+  routingFiles: readonly string[],
+): fc.Arbitrary<PyDict> {
+  {
     const decisions: PyValue[] = DECISION_REQUESTS.map((request) => {
       const decision = engine.decide({ ...request, policy_pack: pack }) as unknown as Record<string, unknown>;
       // Bigints may appear in release-governance fields; the rest is plain data.
@@ -125,16 +131,14 @@ export function generateRoutingRequests(options: RoutingGenerationOptions): PyDi
       fc.constant(undefined),
       fc.constant<PyValue>(null),
       fc.array(ruleArb, { maxLength: 4 }) as fc.Arbitrary<PyValue>,
-      ...(options.routingFiles.length ? [fc.constantFrom<PyValue>(...options.routingFiles)] : []),
+      ...(routingFiles.length ? [fc.constantFrom<PyValue>(...routingFiles)] : []),
     );
-    const requestArb = fc.tuple(decisionArb, rulesArb).map(([route, rules]) => {
+    return fc.tuple(decisionArb, rulesArb).map(([route, rules]) => {
       const request: PyDict = new Map<PyValue, PyValue>([['route', route]]);
       if (rules !== undefined) request.set('routing_rules', rules);
       return request;
     });
-    out.push(...fc.sample(requestArb, { seed: options.seed + i, numRuns: options.casesPerPack }));
   }
-  return out;
 }
 
 /** The recorded routing files: every file of the recordings' folder (absolute paths). */
@@ -142,28 +146,68 @@ export function routingFilesIn(directory: string): string[] {
   return readdirSync(directory).sort().map((name) => join(directory, name));
 }
 
-/** Live: generated routing requests, answered by the oracle and by the approvals package, compared. */
-export async function runApprovalRoutingLive(options: RoutingGenerationOptions & { oracle: FamilyOracle; cwd: string }): Promise<FamilyTally> {
-  const tally = new FamilyTally(APPROVAL_ROUTING_FAMILY);
-  const requests = generateRoutingRequests(options);
-  const answers = await options.oracle(requests);
-  requests.forEach((request, i) => tallyOne(tally, request, answerOf(answers[i]), routeWithTypescript(request, options.cwd)));
-  return tally;
+/** The pack a recorded route is reported under: its decision's `policy_pack`, else the default. */
+function routePack(route: PyValue | undefined): string {
+  const pack = isPyDict(route) ? route.get('policy_pack') : undefined;
+  return typeof pack === 'string' && pack ? pack : DEFAULT_PACK;
 }
 
-/** Recorded: the recorded Python routings (fixtures/oracle/approval-routing), from that folder as the working directory. */
-export function runApprovalRoutingRecorded(oracleDir: string): FamilyTally {
-  const tally = new FamilyTally(APPROVAL_ROUTING_FAMILY);
-  const cwd = join(oracleDir, 'approval-routing');
-  const text = gunzipSync(readFileSync(join(cwd, 'routes.jsonl.gz'))).toString('utf8');
-  for (const line of text.split('\n')) {
-    if (line === '') continue;
-    const recorded = parsePyJson(line);
-    if (!isPyDict(recorded)) continue;
-    const request: PyDict = new Map<PyValue, PyValue>([['route', recorded.get('route') ?? null]]);
+/** The recorded routings as cases, answered from that folder as the working directory. */
+export function recordedApprovalRouting(oracleDir: string): RecordedCase<RoutingCase, RoutingAnswer>[] {
+  const cwd = join(oracleDir, RECORDINGS_DIR);
+  return readRecordings(join(cwd, 'routes.jsonl.gz')).map((recorded) => {
+    const route = recorded.get('route') ?? null;
+    const request: PyDict = new Map<PyValue, PyValue>([['route', route]]);
     if (recorded.has('routing_rules')) request.set('routing_rules', recorded.get('routing_rules') as PyValue);
     if (recorded.has('routing_file')) request.set('routing_rules', recorded.get('routing_file') as PyValue);
-    tallyOne(tally, request, answerOf(recorded.get('expected')), routeWithTypescript(request, cwd), label(recorded.get('id')));
-  }
-  return tally;
+    return {
+      id: label(recorded.get('id')),
+      source: join(RECORDINGS_DIR, 'routes.jsonl.gz'),
+      case: { pack: routePack(route), request, cwd },
+      expected: answerOf(recorded.get('expected')),
+    };
+  });
 }
+
+export interface ApprovalRoutingFamilyOptions {
+  /** Routing files (absolute paths) generated requests may name; default: every recorded routing file. */
+  routingFiles?: readonly string[];
+}
+
+/**
+ * Approval routing (`cavra.approvals.route_approver_group`, the adapter's `route` request kind):
+ * the approver group, compared exactly; errors by their full line, except Python parsers' own
+ * messages (JSON, UTF-8, PyYAML), compared by exception class and counted apart. Recorded from
+ * fixtures/oracle/approval-routing; live: generated per pack (real decisions of the pack and
+ * synthetic ones, × default / inline / file rules).
+ */
+export function createApprovalRoutingFamily(options: ApprovalRoutingFamilyOptions = {}): CaseFamily<RoutingCase, RoutingAnswer> {
+  return {
+    id: APPROVAL_ROUTING_FAMILY,
+    title: 'approval routing (`{"route": …, "routing_rules": …}` → approver group)',
+    counts: 'cases',
+
+    recorded: (sources) => recordedApprovalRouting(sources.oracleDir),
+    generate({ pack, settings, packSource }) {
+      const files = options.routingFiles ?? routingFilesIn(join(ORACLE_DIR, RECORDINGS_DIR, 'files'));
+      return propertyCases(
+        routingRequestArbitrary(engineFor(packSource), pack, files),
+        // Generated routing files are absolute paths, so the working directory only matters for
+        // relative ones; it is the recordings' folder, as in recorded mode.
+        (request): RoutingCase => ({ pack, request, cwd: join(ORACLE_DIR, RECORDINGS_DIR) }),
+        liveCasesPerPack(settings),
+      );
+    },
+    liveOracle: ({ adapter }) =>
+      new AdapterOracle<RoutingCase, RoutingAnswer>(adapter, (c) => adapterKindLine('route', c.request), answerOf),
+    typescript: (c) => routeWithTypescript(c.request, c.cwd),
+    compare: (python, ts) => compareRouting(python, ts),
+
+    pack: (c) => c.pack,
+    show: (c) => c.request,
+    showAnswer: valueOf,
+    rule: (python) => (python.kind === 'group' ? `group ${label(python.group)}` : `<error> ${errorType(python.error)}`),
+  };
+}
+
+export const approvalRoutingFamily = createApprovalRoutingFamily();

@@ -1,22 +1,33 @@
-import { gunzipSync } from 'node:zlib';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { createDecisionEngine, type DecisionEngine } from '@cavra/engine';
+import type { DecisionEngine } from '@cavra/engine';
 import {
   DECISION_KEYS,
+  dumpsPyJson,
   isCavraError,
   isPyDict,
-  parsePyJson,
-  type PackSource,
+  pyStr,
   type PyDict,
   type PyValue,
 } from '@cavra/policy-model';
-import type { Outcome } from '../cases.js';
+import { DEFAULT_PACK, type Outcome } from '../cases.js';
+import { HarnessError } from '../errors.js';
 import { compareOutcomes, outcomeFromAnswer, outcomeValue } from '../compare.js';
-import { FamilyTally, label, type FamilyOracle } from './family.js';
+import { propertyCases, type CaseFamily, type RecordedCase } from '../family.js';
+import { AdapterOracle } from '../oracle/adapter-oracle.js';
+import { caseLabel } from './decision.js';
+import { engineFor, liveCasesPerPack, readRecordings } from './recordings.js';
 
-export const RELEASE_GOVERNANCE_FAMILY = 'family:release-governance';
+/** The family id: the mismatch kind, the per-family counts key, the junit suite. */
+export const RELEASE_GOVERNANCE_FAMILY = 'release-governance';
+/** Where its recordings live under fixtures/oracle. */
+const RECORDINGS = join('release-governance', 'decisions.jsonl.gz');
+
+/** A release-governance case: an ordinary decision request (`action_type: release_governance_record`). */
+export interface ReleaseGovernanceCase {
+  pack: string;
+  request: PyDict;
+}
 
 const KINDS = [
   'release-channel-promotion-request',
@@ -127,50 +138,53 @@ export function decideReleaseGovernance(engine: DecisionEngine, request: PyDict)
   }
 }
 
+const ruleOf = (outcome: Outcome): string | undefined =>
+  outcome.kind === 'decision' ? pyStr(outcome.decision.get('rule_id') ?? null) : undefined;
 const bucketOf = (outcome: Outcome): string =>
-  outcome.kind === 'decision' ? label(outcome.decision.get('rule_id')) : `<error> ${outcome.error.split(':')[0] ?? ''}`;
+  ruleOf(outcome) ?? `<error> ${outcome.kind === 'error' ? (outcome.error.split(':')[0] ?? '') : ''}`;
 
-function tallyOne(tally: FamilyTally, request: PyDict, python: Outcome, ts: Outcome, hasVolatile: boolean, caseId?: string): void {
-  const verdict = compareOutcomes(python, ts, { pythonHasVolatile: hasVolatile });
-  tally.add(bucketOf(python), request, outcomeValue(python), outcomeValue(ts), verdict.status === 'mismatch' ? verdict.fields : [], caseId);
-}
-
-export interface LiveFamilyOptions {
-  oracle: FamilyOracle;
-  packSource: PackSource;
-  packs: readonly string[];
-  seed: number;
-  /** Generated cases per pack. */
-  casesPerPack: number;
-}
-
-/** Live: generated records for every pack, answered by the oracle and by the engine, compared. */
-export async function runReleaseGovernanceLive(options: LiveFamilyOptions): Promise<FamilyTally> {
-  const tally = new FamilyTally(RELEASE_GOVERNANCE_FAMILY);
-  const engine = createDecisionEngine({ packs: options.packSource });
-  for (const [i, pack] of options.packs.entries()) {
-    const requests = fc.sample(releaseGovernanceRequestArbitrary(pack), { seed: options.seed + i, numRuns: options.casesPerPack });
-    const answers = await options.oracle(requests);
-    requests.forEach((request, k) => {
-      tallyOne(tally, request, outcomeFromAnswer(answers[k] ?? null), decideReleaseGovernance(engine, request), true);
-    });
-  }
-  return tally;
-}
-
-/** Recorded: the recorded Python decisions (fixtures/oracle/release-governance), replayed through the engine. */
-export function runReleaseGovernanceRecorded(oracleDir: string, packSource: PackSource): FamilyTally {
-  const tally = new FamilyTally(RELEASE_GOVERNANCE_FAMILY);
-  const engine = createDecisionEngine({ packs: packSource });
-  const text = gunzipSync(readFileSync(join(oracleDir, 'release-governance', 'decisions.jsonl.gz'))).toString('utf8');
-  for (const line of text.split('\n')) {
-    if (line === '') continue;
-    const recorded = parsePyJson(line);
-    if (!isPyDict(recorded)) continue;
+/** The recorded decisions as cases, reported under the request's pack (`policy_pack`, else the default). */
+export function recordedReleaseGovernance(oracleDir: string): RecordedCase<ReleaseGovernanceCase, Outcome>[] {
+  return readRecordings(join(oracleDir, RECORDINGS)).map((recorded) => {
     const request = recorded.get('request');
-    if (!isPyDict(request)) continue;
-    const python = outcomeFromAnswer(recorded.get('expected') ?? null);
-    tallyOne(tally, request, python, decideReleaseGovernance(engine, request), false, label(recorded.get('id')));
-  }
-  return tally;
+    const id = pyStr(recorded.get('id') ?? null);
+    if (!isPyDict(request)) throw new HarnessError('fixture_invalid', `${RECORDINGS}#${id}: the request is not an object`);
+    return {
+      id,
+      source: RECORDINGS,
+      case: { pack: caseLabel(request, undefined), request },
+      expected: outcomeFromAnswer(recorded.get('expected') ?? null),
+    };
+  });
 }
+
+/**
+ * Release-governance records (`RuntimeGuard.evaluate_release_governance_record`): compared on
+ * every deterministic field, errors by their full Python line. Recorded from
+ * fixtures/oracle/release-governance; live: generated records per pack through the adapter's
+ * ordinary decision lines, shrunk on a mismatch.
+ */
+export const releaseGovernanceFamily: CaseFamily<ReleaseGovernanceCase, Outcome> = {
+  id: RELEASE_GOVERNANCE_FAMILY,
+  title: 'release-governance records (`action_type: release_governance_record`)',
+  counts: 'cases',
+
+  recorded: (sources) => recordedReleaseGovernance(sources.oracleDir),
+  generate: ({ pack, settings }) =>
+    propertyCases(releaseGovernanceRequestArbitrary(pack), (request) => ({ pack, request }), liveCasesPerPack(settings)),
+  liveOracle: ({ adapter }) =>
+    new AdapterOracle<ReleaseGovernanceCase, Outcome>(
+      adapter,
+      (c) => dumpsPyJson(c.request, { ensureAscii: false }),
+      outcomeFromAnswer,
+    ),
+  typescript: (c, { packSource }) => decideReleaseGovernance(engineFor(packSource), c.request),
+  compare: (python, ts, options) => compareOutcomes(python, ts, options),
+
+  pack: (c) => c.pack || DEFAULT_PACK,
+  show: (c) => c.request,
+  showAnswer: outcomeValue,
+  rule: (python) => bucketOf(python),
+  signature: (python, ts, fields) =>
+    `${fields.map((f) => f.field).join(',')}|${ruleOf(python) ?? 'error'}|${ruleOf(ts) ?? 'error'}`,
+};

@@ -49,7 +49,7 @@ async function runFamilyLive(
     family.packConcurrency ?? 1,
     async ({ pack, packIndex }) => {
       const policy = context.compiled.get(pack);
-      const generated = family.generate({ pack, packIndex, settings, ...(policy ? { policy } : {}) });
+      const generated = family.generate({ pack, packIndex, settings, packSource: context.packSource, ...(policy ? { policy } : {}) });
       if (!generated) return undefined;
       const cases = drawCases(generated, settings.seed);
       return runCases({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { parsePyJson, toPlainJson, fromPlainJson, type PyDict } from '@cavra/policy-model';
+import { bundledPackSource, parsePyJson, toPlainJson, fromPlainJson, type PyDict } from '@cavra/policy-model';
 import { oraclePath } from '@cavra/test-fixtures';
 import { cliEquivalent, cliEvaluateFamily } from '../../src/families/cli-evaluate.js';
 
@@ -60,6 +60,7 @@ describe('cliEvaluateFamily.generate', () => {
     const g = cliEvaluateFamily.generate({
       pack: 'cavra-hipaa',
       packIndex,
+      packSource: bundledPackSource,
       policy,
       settings: { seed: 3, numRuns: 10, cliChecksPerPack },
     });
@@ -84,6 +85,7 @@ describe('cliEvaluateFamily.generate', () => {
       cliEvaluateFamily.generate({
         pack: 'x',
         packIndex: 0,
+        packSource: bundledPackSource,
         settings: { seed: 1, numRuns: 1, cliChecksPerPack: 1 },
       }),
     ).toBeUndefined();

@@ -14,7 +14,7 @@ describe('AdapterClient with the stand-in cavra package', () => {
     const { client, hello } = await AdapterClient.start({ checkout: standinCheckout() });
     expect(hello).toMatchObject({ adapter: 'cavra-parity-adapter', protocol: 1, cavra: '0.1.0' });
     expect(hello.policyRoot).toMatch(/packages\/policy-model\/packs$/);
-    expect(hello.kinds).toEqual(['decision']);
+    expect(hello.kinds).toEqual(['decision', 'route']);
     const answers = await client.request([
       decisionLine({ action_type: 'read_file', target: './.env' }),
       decisionLine({ action_type: 'git_operation', target: 'origin/main', session_id: '' }),

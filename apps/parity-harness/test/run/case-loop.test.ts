@@ -23,6 +23,7 @@ function generatedDecisions(pack: string, seed: number, numRuns: number) {
   const generated = decisionFamily.generate({
     pack,
     packIndex: 0,
+    packSource: bundledPackSource,
     policy,
     settings: { seed, numRuns, cliChecksPerPack: 0 },
   });
