@@ -13,9 +13,15 @@ export interface ParsedArgs {
  * and, for drop-in use in place of the Go runtime CLI (Go's `flag` package), the single-dash
  * forms `-flag value` and `-flag=value`. `--` ends the options. Unknown flags, missing values and
  * empty values (`--policy-dir=`: an empty path would quietly mean the working directory) are
- * usage errors.
+ * usage errors, unless `options.allowEmptyValues` (Python-compatible commands whose options give
+ * `''` a meaning of its own, e.g. `evidence verify --key-id ''`).
  */
-export function parseArgs(argv: readonly string[], spec: FlagSpec, aliases: Readonly<Record<string, string>> = {}): ParsedArgs {
+export function parseArgs(
+  argv: readonly string[],
+  spec: FlagSpec,
+  aliases: Readonly<Record<string, string>> = {},
+  options: { readonly allowEmptyValues?: boolean } = {},
+): ParsedArgs {
   const flags = new Map<string, string | boolean | string[]>();
   const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -47,7 +53,7 @@ export function parseArgs(argv: readonly string[], spec: FlagSpec, aliases: Read
       value = next;
       i++;
     }
-    if (value === '') throw new CavraError('usage', `option --${name} needs a non-empty value`);
+    if (value === '' && options.allowEmptyValues !== true) throw new CavraError('usage', `option --${name} needs a non-empty value`);
     if (kind === 'strings') flags.set(name, [...((flags.get(name) as string[] | undefined) ?? []), value]);
     else flags.set(name, value);
   }

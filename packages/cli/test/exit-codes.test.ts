@@ -10,7 +10,7 @@ describe('the exit table', () => {
 
   it('maps every error code of a decision: our faults 1, bad input 2', () => {
     for (const code of ERROR_CODES) {
-      const expected = ['internal', 'compile_failed', 'output_failed'].includes(code) ? 1 : 2;
+      const expected = ['internal', 'compile_failed', 'output_failed', 'evidence_unwritable'].includes(code) ? 1 : 2;
       expect([code, exitStatusFor('decide', new CavraError(code, 'x'))]).toEqual([code, expected]);
     }
   });

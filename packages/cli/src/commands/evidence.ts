@@ -83,7 +83,8 @@ const println = (io: CliIo, line: string): void => {
 function parse(argv: readonly string[], spec: FlagSpec, usage: string): ParsedArgs | 'help' {
   if (argv.includes('--help') || argv.includes('-h')) return 'help';
   try {
-    return parseArgs(argv, spec);
+    // Python's options keep '' as a value of its own (`--key-id ''` is absent, `--public-key ''` is '.').
+    return parseArgs(argv, spec, {}, { allowEmptyValues: true });
   } catch (error) {
     if (error instanceof CavraError) throw new CavraError('usage', `${error.message}\n${usage}`);
     throw error;

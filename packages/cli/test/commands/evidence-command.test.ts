@@ -12,9 +12,9 @@ const errorOf = (stderr: string): { code: string; message: string; python?: stri
   (JSON.parse(stderr) as { error: { code: string; message: string; python?: string } }).error;
 
 describe('cavra-runtime evidence: dispatcher, usage and fail-closed input', () => {
-  it('dispatches the six subcommands from one table', () => {
+  it('dispatches the seven subcommands from one table', () => {
     expect(Object.keys(EVIDENCE_SUBCOMMANDS).sort()).toEqual(
-      ['bundle', 'generate-keypair', 'trust-bundle', 'trust-distribution', 'trust-root', 'verify'].sort(),
+      ['bundle', 'generate-keypair', 'trust-bundle', 'trust-distribution', 'trust-root', 'verify', 'verify-log'].sort(),
     );
   });
 
