@@ -17,14 +17,7 @@ import {
   evaluateReleaseGovernanceRecord,
   type ReleaseGovernanceDecisionCore,
 } from '@cavra/evaluator';
-import {
-  newCorrelationId,
-  newDecisionId,
-  pooledRandomBytes,
-  pythonUtcIsoformat,
-  systemMicrosecondClock,
-  type EnvelopeOptions,
-} from '@cavra/evidence';
+import { createEnveloper, type EnvelopeOptions } from '@cavra/evidence';
 
 /** A full release-governance decision: the deterministic core plus the four volatile fields. */
 export type ReleaseGovernanceDecision = ReleaseGovernanceDecisionCore & {
@@ -85,38 +78,17 @@ export function createReleaseGovernanceRoute(options: {
   buildGuard(label: string): unknown;
   envelope?: EnvelopeOptions | undefined;
 }): ReleaseGovernanceRoute {
-  const random = options.envelope?.random ?? pooledRandomBytes();
-  const clock = options.envelope?.clock ?? systemMicrosecondClock();
+  const envelope = createEnveloper<ReleaseGovernanceDecisionCore>(options.envelope ?? {}, (sessionId) =>
+    // Python formats the session id with str(): a null session is `evidence://None/…`.
+    pyStr(sessionId),
+  );
   const decideCore = (input: unknown): ReleaseGovernanceDecisionCore => {
     const request = asPyRequest(input);
     const label = labelOf(request, options.fallbackLabel);
     options.buildGuard(label);
     return evaluateReleaseGovernanceRecord(request, label);
   };
-  const decide = (input: unknown): ReleaseGovernanceDecision => {
-    const core = decideCore(input);
-    const decisionId = newDecisionId(random);
-    return {
-      decision_id: decisionId,
-      session_id: core.session_id,
-      agent_id: core.agent_id,
-      actor: core.actor,
-      action_type: core.action_type,
-      target: core.target,
-      requested_operation: core.requested_operation,
-      policy_pack: core.policy_pack,
-      policy_id: core.policy_id,
-      rule_id: core.rule_id,
-      decision: core.decision,
-      severity: core.severity,
-      reason: core.reason,
-      // Python formats the session id with str(): a null session is `evidence://None/…`.
-      evidence_refs: [`evidence://${pyStr(core.session_id)}/${decisionId}`],
-      approver_group: core.approver_group,
-      timestamp: pythonUtcIsoformat(clock()),
-      correlation_id: newCorrelationId(random),
-    };
-  };
+  const decide = (input: unknown): ReleaseGovernanceDecision => envelope(decideCore(input));
   return { decideCore, decide };
 }
 

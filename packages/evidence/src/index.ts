@@ -1,5 +1,12 @@
 export { decisionJson } from './serialize.js';
-export { createDecisionEnveloper, evidenceRef, type EnvelopeOptions } from './envelope.js';
+export {
+  createDecisionEnveloper,
+  createEnveloper,
+  evidenceRef,
+  type EnvelopeCore,
+  type EnvelopeOptions,
+  type Enveloped,
+} from './envelope.js';
 export { newApprovalId, newCorrelationId, newDecisionId, pooledRandomBytes, type RandomBytes } from './identifiers.js';
 export {
   pythonUtcIsoformat,

@@ -22,7 +22,9 @@ function expectedAnswer(line: string, limit = 64): string {
   let answer: string;
   if (Buffer.byteLength(line) > limit) answer = JSON.stringify(errorPayload(requestTooLarge()));
   else if (line.trim() === '')
-    answer = JSON.stringify({ error: { code: 'invalid_request', message: 'empty request line' } });
+    answer = JSON.stringify({
+      error: { code: 'invalid_request', message: 'empty request line', python: 'ValueError: empty request line' },
+    });
   else {
     try {
       answer = coreAnswerer(JSON.parse(line));
@@ -62,7 +64,9 @@ describe('BatchStream', () => {
     expect(out).toHaveLength(5);
     expect(JSON.parse(out[0] as string)).toMatchObject({ decision: 'block' });
     expect(JSON.parse(out[1] as string)).toMatchObject({ error: { code: 'invalid_json' } });
-    expect(JSON.parse(out[2] as string)).toEqual({ error: { code: 'invalid_request', message: 'empty request line' } });
+    expect(JSON.parse(out[2] as string)).toEqual({
+      error: { code: 'invalid_request', message: 'empty request line', python: 'ValueError: empty request line' },
+    });
     expect(JSON.parse(out[3] as string)).toMatchObject({ error: { code: 'invalid_request' } });
     expect(JSON.parse(out[4] as string)).toMatchObject({ decision: 'allow', target: 'a' });
   });
