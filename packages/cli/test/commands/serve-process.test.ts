@@ -211,16 +211,17 @@ describe('cavra-runtime serve (real process)', () => {
 });
 
 describe('cavra-runtime serve options (in-process)', () => {
-  const run = async (argv: string[]): Promise<{ code: number; stderr: string }> => {
+  const run = async (argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
     let stderr = '';
+    let stdout = '';
     const code = await main(argv, {
       stdin: Readable.from([]),
-      stdout: { write: () => true },
+      stdout: { write: (text: string) => (stdout += text) },
       stderr: { write: (text: string) => (stderr += text) },
       env: {},
       cwd: work,
     });
-    return { code, stderr };
+    return { code, stdout, stderr };
   };
 
   it('refuses a non-loopback --listen without --allow-remote and --token-file', async () => {
@@ -238,12 +239,26 @@ describe('cavra-runtime serve options (in-process)', () => {
     expect(JSON.parse(short.stderr)).toMatchObject({ error: { code: 'usage', message: 'token file short-token must hold a token of at least 16 characters' } });
   });
 
-  it('needs --socket or --listen, refuses a malformed address, and --evidence-log in this build', async () => {
+  it('needs --socket or --listen and refuses a malformed address', async () => {
     expect(JSON.parse((await run(['serve'])).stderr)).toMatchObject({ error: { code: 'usage' } });
     expect(JSON.parse((await run(['--serve', '--listen', 'nope'])).stderr)).toMatchObject({ error: { code: 'usage' } });
-    const evidence = await run(['serve', '--socket', freshSocket(), '--evidence-log', 'log.jsonl']);
-    expect(evidence.code).toBe(2);
-    expect(JSON.parse(evidence.stderr)).toMatchObject({ error: { code: 'usage', message: '--evidence-log is not available in this build' } });
+  });
+
+  it('records every decision in the hash-chained evidence log, adds its reference, and the log verifies after SIGTERM', { timeout: 60_000 }, async () => {
+    const log = join(work, `serve-evidence-${counter++}.jsonl`);
+    const served = await serve(['--socket', freshSocket(), '--evidence-log', log, '--no-watch']);
+    const answers = (await exchange(served.ready.socket as string, envRead + envRead)).trim().split('\n');
+    expect(answers).toHaveLength(2);
+    for (const [index, line] of answers.entries()) {
+      const decision = JSON.parse(line) as { decision: string; evidence_refs: string[] };
+      expect(decision.decision).toBe('block');
+      expect(decision.evidence_refs[1]).toMatch(new RegExp(`^evidence-log:${index + 1}:[0-9a-f]{64}$`));
+    }
+    served.child.kill('SIGTERM');
+    expect(await served.exited).toBe(0);
+    const verified = await run(['evidence', 'verify-log', log]);
+    expect(verified.code).toBe(0);
+    expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, records: 2 });
   });
 
   it('--socket without --daemon is a usage error; daemon needs an action', async () => {
