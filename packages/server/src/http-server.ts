@@ -203,7 +203,7 @@ export class HttpServer {
   private readBody(req: IncomingMessage): Promise<Buffer> {
     const limit = this.limits.maxBodyBytes;
     const declared = Number(req.headers['content-length'] ?? NaN);
-    if (declared > limit) return Promise.reject(requestTooLarge('request body'));
+    if (declared > limit) return Promise.reject(requestTooLarge('request body', limit));
     // Events rather than `for await`: the async iterator costs more than the decision here.
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
@@ -214,7 +214,7 @@ export class HttpServer {
           req.off('data', onData);
           req.off('end', onEnd);
           req.pause();
-          reject(requestTooLarge('request body'));
+          reject(requestTooLarge('request body', limit));
           return;
         }
         chunks.push(chunk);

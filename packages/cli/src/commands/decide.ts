@@ -10,6 +10,7 @@ import {
   answerLine,
   createDecisionEngine,
   recordInEvidence,
+  requestTooLarge,
   decodeRequestUtf8,
   isReleaseGovernanceDecision,
   parseRequestJson,
@@ -60,9 +61,6 @@ export function engineFrom(flags: ReturnType<typeof parseArgs>, io: CliIo): Deci
 /** The bytes `[start, end)` as UTF-8 text; invalid UTF-8 is `invalid_json`. */
 export const decodeUtf8 = decodeRequestUtf8;
 
-const requestTooLarge = (maxBytes: number): CavraError =>
-  new CavraError('request_too_large', `request is larger than ${maxBytes} bytes`);
-
 
 /**
  * One request's bytes, without a trailing `\n` / `\r\n`. Stops reading (and closes the stream)
@@ -81,12 +79,12 @@ export async function readSingleRequest(
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     size += buffer.length;
     // Leaving the loop early destroys the stream: nothing more is read.
-    if (size > cap) throw requestTooLarge(maxBytes);
+    if (size > cap) throw requestTooLarge('request', maxBytes);
     chunks.push(buffer);
   }
   let bytes = Buffer.concat(chunks, size);
   if (bytes.at(-1) === 0x0a) bytes = bytes.subarray(0, bytes.at(-2) === 0x0d ? -2 : -1);
-  if (bytes.length > maxBytes) throw requestTooLarge(maxBytes);
+  if (bytes.length > maxBytes) throw requestTooLarge('request', maxBytes);
   return bytes;
 }
 

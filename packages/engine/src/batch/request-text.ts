@@ -46,8 +46,8 @@ function tryParsePyJson(text: string): PyValue | undefined {
   }
 }
 
-export const requestTooLarge = (what = 'request line'): CavraError =>
-  new CavraError('request_too_large', `${what} is larger than ${MAX_REQUEST_BYTES} bytes`);
+export const requestTooLarge = (what = 'request line', maxBytes = MAX_REQUEST_BYTES): CavraError =>
+  new CavraError('request_too_large', `${what} is larger than ${maxBytes} bytes`);
 
 export interface ErrorPayload {
   error: { code: ErrorCode; message: string; issues?: unknown; python?: string };
