@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_POLICY } from '../support/fixtures.js';
+import { CAVRA_BIN, runAgentProcess, type AgentRun } from './agent-process.js';
 import { scriptedMessagesApiStandIn, type ScriptedToolCall } from './scripted-messages-api-stand-in.js';
 
 /**
@@ -14,32 +14,8 @@ import { scriptedMessagesApiStandIn, type ScriptedToolCall } from './scripted-me
  * (`--permission-mode acceptEdits`, `--allowedTools`), so only the CAVRA hook can stop it.
  * Needs the CLI built (`pnpm --filter @cavra/cli... build`).
  */
-const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
 const CLAUDE = fileURLToPath(new URL('../../node_modules/@anthropic-ai/claude-code/bin/claude.exe', import.meta.url));
-const CAVRA_BIN = join(REPO, 'packages/cli/dist/bin.cjs');
 const RUN_TIMEOUT_MS = 60_000;
-
-interface ClaudeRun {
-  exitCode: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<ClaudeRun> {
-  return new Promise((done, fail) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
-    child.on('error', fail);
-    child.on('close', (exitCode) => {
-      clearTimeout(timer);
-      done({ exitCode, stdout, stderr });
-    });
-  });
-}
 
 let root: string;
 let home: string;
@@ -64,7 +40,7 @@ interface Scenario {
   project: string;
   policy: string;
   standIn: Awaited<ReturnType<typeof scriptedMessagesApiStandIn>>;
-  result: ClaudeRun;
+  result: AgentRun;
 }
 
 /** A fresh project set up with `cavra-runtime init claude-code`, one scripted tool call, one Claude run. */
@@ -77,7 +53,7 @@ async function scenario(
   mkdirSync(project);
   const policy = join(root, `${name}-policy.json`);
   copyFileSync(TEST_POLICY, policy);
-  const init = await run(process.execPath, [CAVRA_BIN, 'init', 'claude-code', '--project', project, '--policy', policy], {
+  const init = await runAgentProcess(process.execPath, [CAVRA_BIN, 'init', 'claude-code', '--project', project, '--policy', policy], {
     cwd: project,
     env: { ...process.env, HOME: home },
     timeoutMs: 30_000,
@@ -86,7 +62,7 @@ async function scenario(
   before?.({ project, policy });
   const standIn = await scriptedMessagesApiStandIn(call(project));
   try {
-    const result = await run(
+    const result = await runAgentProcess(
       CLAUDE,
       ['-p', `Do the ${name} step.`, '--output-format', 'json', '--permission-mode', 'acceptEdits', '--allowedTools', 'Bash,Write,Read,Edit', '--max-turns', '3'],
       {

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_POLICY } from '../support/fixtures.js';
+import { CAVRA_BIN, runAgentProcess, type AgentRun } from './agent-process.js';
 import { scriptedResponsesApiStandIn, type ScriptedFunctionCall } from './scripted-responses-api-stand-in.js';
 
 /**
@@ -14,32 +14,8 @@ import { scriptedResponsesApiStandIn, type ScriptedFunctionCall } from './script
  * only the CAVRA hook can stop it. `--dangerously-bypass-hook-trust` stands in for the one-time
  * review of a new hook that Codex asks a person for. Needs the CLI built.
  */
-const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
 const CODEX = fileURLToPath(new URL('../../node_modules/@openai/codex/bin/codex.js', import.meta.url));
-const CAVRA_BIN = join(REPO, 'packages/cli/dist/bin.cjs');
 const RUN_TIMEOUT_MS = 90_000;
-
-interface Run {
-  exitCode: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
-    child.on('error', fail);
-    child.on('close', (exitCode) => {
-      clearTimeout(timer);
-      done({ exitCode, stdout, stderr });
-    });
-  });
-}
 
 let root: string;
 
@@ -56,7 +32,7 @@ afterAll(() => {
 interface Scenario {
   project: string;
   outputs: string[];
-  result: Run;
+  result: AgentRun;
 }
 
 async function scenario(name: string, call: ScriptedFunctionCall, before?: (policy: string) => void): Promise<Scenario> {
@@ -66,7 +42,7 @@ async function scenario(name: string, call: ScriptedFunctionCall, before?: (poli
   mkdirSync(codexHome);
   const policy = join(root, `${name}-policy.json`);
   copyFileSync(TEST_POLICY, policy);
-  const init = await run(process.execPath, [CAVRA_BIN, 'init', 'codex', '--project', project, '--policy', policy], {
+  const init = await runAgentProcess(process.execPath, [CAVRA_BIN, 'init', 'codex', '--project', project, '--policy', policy], {
     cwd: project,
     env: process.env,
     timeoutMs: 30_000,
@@ -90,7 +66,7 @@ async function scenario(name: string, call: ScriptedFunctionCall, before?: (poli
         '',
       ].join('\n'),
     );
-    const result = await run(
+    const result = await runAgentProcess(
       process.execPath,
       [CODEX, 'exec', '--skip-git-repo-check', '--dangerously-bypass-hook-trust', '-s', 'workspace-write', `Do the ${name} step.`],
       {
