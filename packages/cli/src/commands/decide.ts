@@ -9,12 +9,12 @@ import {
   MAX_REQUEST_BYTES,
   answerLine,
   createDecisionEngine,
-  recordInEvidence,
-  requestTooLarge,
   decodeRequestUtf8,
   isReleaseGovernanceDecision,
   parseRequestJson,
+  recordInEvidence,
   releaseGovernanceDecisionJson,
+  requestTooLarge,
   runBatch,
   type DecisionEngine,
   type RequestAnswerer,
@@ -57,10 +57,6 @@ export function engineFrom(flags: ReturnType<typeof parseArgs>, io: CliIo): Deci
     ...(registryFile !== undefined ? { registry: readTrustRegistryDocument(resolve(io.cwd, registryFile)) } : {}),
   });
 }
-
-/** The bytes `[start, end)` as UTF-8 text; invalid UTF-8 is `invalid_json`. */
-export const decodeUtf8 = decodeRequestUtf8;
-
 
 /**
  * One request's bytes, without a trailing `\n` / `\r\n`. Stops reading (and closes the stream)
@@ -117,7 +113,7 @@ async function decideSingle(
   log?: EvidenceSink,
 ): Promise<number> {
   const bytes = await readSingleRequest(input);
-  const request = parseRequestJson(decodeUtf8(bytes, 0, bytes.length));
+  const request = parseRequestJson(decodeRequestUtf8(bytes, 0, bytes.length));
   let decision = engine.decide(request);
   // Recorded and flushed before it is printed: a decision the log cannot hold is not answered.
   if (log) decision = recordInEvidence(log, request, decision);

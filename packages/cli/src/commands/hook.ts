@@ -18,7 +18,8 @@ import { booleanFlag, parseArgs, stringFlag, type ParsedArgs } from '../args.js'
 import { EVIDENCE_LOG_FLAGS, openEvidenceLogFromFlags } from '../evidence-log-option.js';
 import { requireWithCodeCache } from '../code-cache.js';
 import type { CliIo } from '../io.js';
-import { decodeUtf8, engineFrom, readSingleRequest } from './decide.js';
+import { decodeRequestUtf8 } from '@cavra/engine';
+import { engineFrom, readSingleRequest } from './decide.js';
 
 export const HOOK_FLAGS = {
   project: 'string',
@@ -119,7 +120,7 @@ async function decide(
   const evidenceSink = dependencies.evidenceSink ?? lazyEvidenceLog(flags, io, deadline);
   try {
     const bytes = await readSingleRequest(io.stdin, MAX_HOOK_EVENT_BYTES);
-    const eventText = decodeUtf8(bytes, 0, bytes.length);
+    const eventText = decodeRequestUtf8(bytes, 0, bytes.length);
     const project = stringFlag(flags, 'project');
     const policyPack = stringFlag(flags, 'policy-pack');
     return await runHook({
