@@ -42,7 +42,7 @@ export function createDecisionService(
         );
       }
     }
-    metrics.decisions.inc({ decision: String(decision.decision), rule_id: String(decision.rule_id) });
+    metrics.countDecision(String(decision.decision), String(decision.rule_id));
     metrics.latency.observe((performance.now() - started) / 1000);
     return decision;
   };

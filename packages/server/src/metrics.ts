@@ -28,6 +28,20 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
+  /** The counter child per (decision, rule): prom-client hashes a label object on every `inc` otherwise. */
+  private readonly decisionCounters = new Map<string, { inc(): void }>();
+
+  /** Counts one decision (a bounded label set: decisions x rules of the loaded policies). */
+  countDecision(decision: string, ruleId: string): void {
+    const key = `${decision}\u0000${ruleId}`;
+    let child = this.decisionCounters.get(key);
+    if (!child) {
+      child = this.decisions.labels({ decision, rule_id: ruleId });
+      this.decisionCounters.set(key, child);
+    }
+    child.inc();
+  }
+
   constructor() {
     // Present from the start so that dashboards see zeros rather than nothing.
     this.reloads.inc({ result: 'ok' }, 0);
