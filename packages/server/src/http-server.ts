@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { CavraError } from '@cavra/policy-model';
 import type { DecisionEngine } from '@cavra/engine';
 import {
@@ -12,6 +12,7 @@ import {
   requestTooLarge,
 } from '@cavra/engine';
 import type { DecisionService } from './answer.js';
+import { DecisionFastPath, type FastResponse } from './http-fast-path.js';
 import type { ServerMetrics } from './metrics.js';
 import type { PolicyHolder } from './policy-state.js';
 
@@ -61,6 +62,11 @@ export interface HttpServerOptions {
   /** Bearer token every request but `GET /healthz` must carry. */
   token?: string;
   hooks?: Readonly<Record<string, HookHandler>>;
+  /**
+   * Answer well-formed keep-alive `POST /v1/decisions` requests without Node's per-request HTTP
+   * objects (see `DecisionFastPath`); everything else goes through Node's server. Default true.
+   */
+  fastPath?: boolean;
 }
 
 const JSON_TYPE = 'application/json';
@@ -97,7 +103,10 @@ export class HttpServer {
   private readonly server: Server;
   private readonly limits: HttpLimits;
   private readonly tokenDigest: Buffer | undefined;
+  private readonly fastPath: DecisionFastPath | undefined;
   private inFlight = 0;
+  /** Connections whose last answer said `Connection: close`. */
+  private readonly closedConnections = new WeakSet<object>();
   private closing = false;
 
   constructor(private readonly options: HttpServerOptions) {
@@ -113,6 +122,27 @@ export class HttpServer {
       },
       (req, res) => void this.handle(req, res),
     );
+    if (options.fastPath ?? true) {
+      // Node's own connection handling, kept to be given the connections the fast path hands off.
+      const nodeConnectionListeners = this.server.listeners('connection') as ((socket: Socket) => void)[];
+      const fastPath = new DecisionFastPath({
+        maxBodyBytes: this.limits.maxBodyBytes,
+        keepAliveTimeoutMs: this.limits.keepAliveTimeoutMs,
+        closing: () => this.closing,
+        // Refusals (401 with WWW-Authenticate, 503 with Retry-After) are Node's server's to answer.
+        answer: (request) =>
+          (this.tokenDigest && !this.tokenMatches(request.authorization)) ||
+          this.inFlight >= this.limits.maxConcurrentRequests
+            ? undefined
+            : this.decisionAnswer(request.body),
+        handOff: (socket) => {
+          for (const listener of nodeConnectionListeners) listener.call(this.server, socket);
+        },
+      });
+      this.server.removeAllListeners('connection');
+      this.server.on('connection', (socket: Socket) => fastPath.adopt(socket));
+      this.fastPath = fastPath;
+    }
     this.server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
       const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
       if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
@@ -142,20 +172,32 @@ export class HttpServer {
     this.closing = true;
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();
-    const grace = setTimeout(() => this.server.closeAllConnections(), graceMs);
+    this.fastPath?.closeAll();
+    const grace = setTimeout(() => {
+      this.server.closeAllConnections();
+      this.fastPath?.closeAll();
+    }, graceMs);
     await closed;
     clearTimeout(grace);
   }
 
   private authorized(req: IncomingMessage): boolean {
-    if (!this.tokenDigest) return true;
-    const header = req.headers.authorization ?? '';
-    const presented = header.startsWith('Bearer ') ? header.slice(7) : '';
+    return !this.tokenDigest || this.tokenMatches(req.headers.authorization);
+  }
+
+  private tokenMatches(header: string | undefined): boolean {
+    const presented = header?.startsWith('Bearer ') ? header.slice(7) : '';
     // Compare digests of equal length in constant time (no early exit on the first difference).
-    return timingSafeEqual(digestOf(presented), this.tokenDigest);
+    return this.tokenDigest !== undefined && timingSafeEqual(digestOf(presented), this.tokenDigest);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Node still parses and hands over requests pipelined after an answer that closes the
+    // connection, though their answers can never be sent: they are not decided (nor recorded).
+    if (this.closedConnections.has(req.socket)) {
+      req.resume();
+      return;
+    }
     if (this.closing) res.setHeader('Connection', 'close');
     const url = req.url ?? '/';
     const path = url.split('?', 1)[0] as string;
@@ -231,9 +273,20 @@ export class HttpServer {
     return parseRequestJson(decodeRequestUtf8(body, 0, body.length));
   }
 
+  /** The answer to one `/v1/decisions` body, on either path: the decision line, or the error (counted). */
+  private decisionAnswer(body: Buffer): FastResponse {
+    try {
+      const request = parseRequestJson(decodeRequestUtf8(body, 0, body.length));
+      return { status: 200, body: `${this.options.service.answer(request)}\n` };
+    } catch (error) {
+      this.options.service.countError(error);
+      return { status: statusFor(error), body: `${JSON.stringify(errorPayload(error))}\n` };
+    }
+  }
+
   private async decision(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const request = await this.readJson(req);
-    this.send(res, 200, JSON_TYPE, `${this.options.service.answer(request)}\n`);
+    const answer = this.decisionAnswer(await this.readBody(req));
+    this.send(res, answer.status, JSON_TYPE, answer.body);
   }
 
   private async batch(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -274,5 +327,6 @@ export class HttpServer {
   private send(res: ServerResponse, status: number, type: string, body: string): void {
     res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
     res.end(body);
+    if (!res.shouldKeepAlive || res.getHeader('connection') === 'close') this.closedConnections.add(res.req.socket);
   }
 }

@@ -1,0 +1,219 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+
+/**
+ * The one request shape the fast path answers itself: a complete `POST /v1/decisions HTTP/1.1`
+ * with exactly one `Host`, exactly one all-digit `Content-Length` within the body limit, no
+ * `Transfer-Encoding`, `Expect` or `Upgrade`, `Connection` absent, `keep-alive` or `close`, and
+ * every header line well formed. Anything else (another endpoint, a partial request, an unusual
+ * or malformed header) is not parsed here at all: the connection is handed, bytes unread, to
+ * Node's HTTP server, which stays the authority on what is valid HTTP and on its errors.
+ */
+export interface FastRequest {
+  /** The body (a view of the connection's buffer, valid until the handler returns). */
+  body: Buffer;
+  /** The client asked to close after this request. */
+  close: boolean;
+  /** The `Authorization` header's value, if present. */
+  authorization: string | undefined;
+}
+
+/** What the fast path answers one request with. */
+export interface FastResponse {
+  status: number;
+  body: string;
+}
+
+export interface FastPathOptions {
+  /** Bodies above this many bytes go to Node's server (which answers 413). */
+  maxBodyBytes: number;
+  /** Idle time of a connection between requests before it is closed (ms). */
+  keepAliveTimeoutMs: number;
+  /**
+   * Answers one request, or returns `undefined` to hand the connection (this request
+   * included) to Node's server instead, e.g. for a missing bearer token.
+   */
+  answer: (request: FastRequest) => FastResponse | undefined;
+  /** Gives the connection to Node's HTTP server; the bytes not answered were put back first. */
+  handOff: (socket: Socket) => void;
+  /** True once the server is closing: answers carry `Connection: close`. */
+  closing: () => boolean;
+}
+
+/** Node's header size limit: a longer header section is Node's to refuse (431). */
+const MAX_HEADER_BYTES = 16 * 1024;
+const REQUEST_LINE = 'POST /v1/decisions HTTP/1.1\r\n';
+const HEADER_END = Buffer.from('\r\n\r\n');
+/** One header line: a token name, a colon, optional whitespace, a value of visible bytes (obs-text allowed) and inner spaces/tabs. */
+const HEADER_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*((?:[\x21-\x7e\x80-\xff](?:[\x20-\x7e\x80-\xff\t]*[\x21-\x7e\x80-\xff])?)?)[ \t]*$/;
+const DIGITS = /^\d{1,15}$/;
+
+let dateSecond = -1;
+let dateText = '';
+/** The `Date` header value, computed once per second as Node's server does. */
+function httpDate(): string {
+  const now = Date.now();
+  const second = Math.floor(now / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateText = new Date(now).toUTCString();
+  }
+  return dateText;
+}
+
+/** The parsed head of a fast-path request, or `undefined` when the request is not one. */
+interface FastHead {
+  bodyStart: number;
+  contentLength: number;
+  close: boolean;
+  authorization: string | undefined;
+}
+
+/**
+ * Reads the head of the request at the start of `buffer`. `undefined`: not the fast shape, or not
+ * complete yet (both are handed off). Strictness is one way only: a request this parser accepts
+ * is one Node's parser accepts with the same meaning; it refuses far more than Node does.
+ */
+export function parseFastHead(buffer: Buffer, maxBodyBytes: number): FastHead | undefined {
+  if (buffer.length < REQUEST_LINE.length || buffer.toString('latin1', 0, REQUEST_LINE.length) !== REQUEST_LINE) return undefined;
+  const end = buffer.indexOf(HEADER_END, REQUEST_LINE.length - 2);
+  if (end === -1 || end + 4 > MAX_HEADER_BYTES) return undefined;
+  let contentLength: number | undefined;
+  let hosts = 0;
+  let close = false;
+  let authorization: string | undefined;
+  let lineStart = REQUEST_LINE.length;
+  while (lineStart < end + 2) {
+    const lineEnd = buffer.indexOf(13, lineStart);
+    if (lineEnd === -1 || buffer[lineEnd + 1] !== 10) return undefined;
+    const match = HEADER_LINE.exec(buffer.toString('latin1', lineStart, lineEnd));
+    if (!match) return undefined;
+    const value = match[2] as string;
+    switch ((match[1] as string).toLowerCase()) {
+      case 'content-length':
+        if (contentLength !== undefined || !DIGITS.test(value)) return undefined;
+        contentLength = Number(value);
+        break;
+      case 'host':
+        hosts++;
+        break;
+      case 'connection': {
+        const token = value.toLowerCase();
+        if (token === 'close') close = true;
+        else if (token !== 'keep-alive') return undefined;
+        break;
+      }
+      case 'authorization':
+        if (authorization !== undefined) return undefined;
+        authorization = value;
+        break;
+      case 'transfer-encoding':
+      case 'expect':
+      case 'upgrade':
+        return undefined;
+      default:
+        break;
+    }
+    lineStart = lineEnd + 2;
+  }
+  if (hosts !== 1 || contentLength === undefined || contentLength > maxBodyBytes) return undefined;
+  const bodyStart = end + 4;
+  if (buffer.length < bodyStart + contentLength) return undefined;
+  return { bodyStart, contentLength, close, authorization };
+}
+
+/**
+ * Answers `POST /v1/decisions` on a keep-alive connection without Node's per-request HTTP
+ * objects (which cost more than the decision itself: a bare Node server answering a constant
+ * of the same size is slower than the throughput target). It only ever answers complete requests
+ * found whole in what was read; the first byte it does not answer itself, the connection goes to
+ * Node's server for good, those bytes put back unread, so slow or partial clients meet Node's
+ * header and request timeouts and every protocol error gets Node's answer.
+ */
+export class DecisionFastPath {
+  private readonly sockets = new Set<Socket>();
+
+  constructor(private readonly options: FastPathOptions) {}
+
+  /** Connections the fast path holds (closed by `closeAll`). */
+  get size(): number {
+    return this.sockets.size;
+  }
+
+  adopt(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.setNoDelay(true);
+    const onTimeout = (): void => void socket.destroy();
+    const onClose = (): void => void this.sockets.delete(socket);
+    // Everything read has been answered by then (answers are synchronous): end our side too.
+    const onEnd = (): void => void socket.end();
+    const onError = (): void => undefined;
+    const handOff = (rest: Buffer): void => {
+      socket.off('data', onData);
+      socket.off('end', onEnd);
+      socket.off('close', onClose);
+      socket.off('timeout', onTimeout);
+      socket.off('error', onError);
+      socket.setTimeout(0);
+      this.sockets.delete(socket);
+      if (rest.length > 0) socket.unshift(rest);
+      this.options.handOff(socket);
+    };
+    const onData = (chunk: Buffer): void => {
+      let buffer = chunk;
+      let out = '';
+      while (buffer.length > 0) {
+        const head = parseFastHead(buffer, this.options.maxBodyBytes);
+        const answer =
+          head &&
+          this.options.answer({
+            body: buffer.subarray(head.bodyStart, head.bodyStart + head.contentLength),
+            close: head.close,
+            authorization: head.authorization,
+          });
+        if (!head || !answer) {
+          // Answers already made go first; Node's server writes after them on the same socket.
+          if (out) socket.write(out);
+          handOff(buffer);
+          return;
+        }
+        buffer = buffer.subarray(head.bodyStart + head.contentLength);
+        if (head.close || this.options.closing()) {
+          // Bytes after a closing request are never answered (as Node does).
+          socket.end(out + responseText(answer, true, this.options.keepAliveTimeoutMs));
+          socket.off('data', onData);
+          this.sockets.delete(socket);
+          return;
+        }
+        out += responseText(answer, false, this.options.keepAliveTimeoutMs);
+      }
+      // A client that does not read its answers stops being read (bounded memory).
+      if (!socket.write(out)) {
+        socket.pause();
+        socket.once('drain', () => socket.resume());
+      }
+    };
+    socket.on('data', onData);
+    socket.on('end', onEnd);
+    socket.on('close', onClose);
+    socket.on('timeout', onTimeout);
+    socket.on('error', onError);
+    socket.setTimeout(this.options.keepAliveTimeoutMs);
+  }
+
+  /** Closes every idle fast-path connection (all of them are idle between reads). */
+  closeAll(): void {
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+  }
+}
+
+/** The response bytes, headers as Node's server writes them for the same answer. */
+function responseText(answer: FastResponse, close: boolean, keepAliveTimeoutMs: number): string {
+  const connection = close ? 'Connection: close\r\n' : `Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(keepAliveTimeoutMs / 1000)}\r\n`;
+  return (
+    `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? ''}\r\n` +
+    `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(answer.body)}\r\n` +
+    `Date: ${httpDate()}\r\n${connection}\r\n${answer.body}`
+  );
+}
