@@ -160,6 +160,8 @@ export class DecisionFastPath {
       this.options.handOff(socket);
     };
     const onData = (chunk: Buffer): void => {
+      // Ended by `closeAll` (server closing): what arrives now is not answered.
+      if (socket.writableEnded) return;
       let buffer = chunk;
       let out = '';
       while (buffer.length > 0) {
@@ -181,8 +183,6 @@ export class DecisionFastPath {
         if (head.close || this.options.closing()) {
           // Bytes after a closing request are never answered (as Node does).
           socket.end(out + responseText(answer, true, this.options.keepAliveTimeoutMs));
-          socket.off('data', onData);
-          this.sockets.delete(socket);
           return;
         }
         out += responseText(answer, false, this.options.keepAliveTimeoutMs);
@@ -201,8 +201,17 @@ export class DecisionFastPath {
     socket.setTimeout(this.options.keepAliveTimeoutMs);
   }
 
-  /** Closes every idle fast-path connection (all of them are idle between reads). */
+  /**
+   * Ends every fast-path connection after the answers already written (all of them are idle
+   * between reads: answers are synchronous), so no answer is cut in half; what a client sends
+   * after this is not answered.
+   */
   closeAll(): void {
+    for (const socket of this.sockets) socket.end();
+  }
+
+  /** Drops the connections still open (clients that did not close after `closeAll`). */
+  destroyAll(): void {
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
   }

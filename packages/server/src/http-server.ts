@@ -175,7 +175,7 @@ export class HttpServer {
     this.fastPath?.closeAll();
     const grace = setTimeout(() => {
       this.server.closeAllConnections();
-      this.fastPath?.closeAll();
+      this.fastPath?.destroyAll();
     }, graceMs);
     await closed;
     clearTimeout(grace);

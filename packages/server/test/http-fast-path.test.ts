@@ -294,4 +294,28 @@ describe('HTTP fast path', () => {
     await closed;
     expect(Date.now() - started).toBeLessThan(2000);
   });
+
+  it('closing the server never cuts an answer in half: a client with unread answers gets whole answers, then EOF', { timeout: 30_000 }, async () => {
+    const server: CavraServer = await startServer({ ...bundledLoader, http: { host: '127.0.0.1', port: 0 } });
+    const port = server.httpAddress?.port as number;
+    const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+    await new Promise<void>((done) => socket.once('connect', () => done()));
+    socket.pause();
+    const chunks: Buffer[] = [];
+    const ended = new Promise<void>((done) => {
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+      socket.on('end', () => done());
+      socket.on('error', () => done());
+    });
+    socket.write(Array.from({ length: 20_000 }, (_, i) => post(decisionBody(`y${i}`))).join(''));
+    await new Promise((done) => setTimeout(done, 1500));
+    const closing = server.close();
+    socket.resume();
+    await ended;
+    await closing;
+    socket.destroy();
+    const answers = parseResponses(Buffer.concat(chunks));
+    expect(answers.length).toBeGreaterThan(0);
+    answers.forEach((answer, i) => expect(JSON.parse(answer.body)).toMatchObject({ target: `y${i}` }));
+  });
 });
