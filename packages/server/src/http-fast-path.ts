@@ -29,6 +29,8 @@ export interface FastPathOptions {
   maxBodyBytes: number;
   /** Idle time of a connection between requests before it is closed (ms). */
   keepAliveTimeoutMs: number;
+  /** Time a started request may take to arrive whole before it is handed to Node's server (ms). */
+  partialRequestTimeoutMs: number;
   /**
    * Answers one request, or returns `undefined` to hand the connection (this request
    * included) to Node's server instead, e.g. for a missing bearer token.
@@ -42,6 +44,8 @@ export interface FastPathOptions {
 
 /** Node's header size limit: a longer header section is Node's to refuse (431). */
 const MAX_HEADER_BYTES = 16 * 1024;
+/** A larger request (head and body) is Node's to read: the fast path holds at most this much of one. */
+const MAX_FAST_REQUEST_BYTES = 64 * 1024;
 const REQUEST_LINE = 'POST /v1/decisions HTTP/1.1\r\n';
 const HEADER_END = Buffer.from('\r\n\r\n');
 /** One header line: a token name, a colon, optional whitespace, a value of visible bytes (obs-text allowed) and inner spaces/tabs. */
@@ -69,15 +73,24 @@ interface FastHead {
   authorization: string | undefined;
 }
 
+/** The request at the start of a buffer is not the fast shape: Node's server takes it. */
+export const NOT_FAST = 'not-fast';
+/** The request at the start of a buffer may be the fast shape but has not been read whole yet. */
+export const INCOMPLETE = 'incomplete';
+
 /**
- * Reads the head of the request at the start of `buffer`. `undefined`: not the fast shape, or not
- * complete yet (both are handed off). Strictness is one way only: a request this parser accepts
- * is one Node's parser accepts with the same meaning; it refuses far more than Node does.
+ * Reads the head of the request at the start of `buffer`. Strictness is one way only: a request
+ * this parser accepts is one Node's parser accepts with the same meaning; it refuses far more than
+ * Node does (`NOT_FAST`). `INCOMPLETE`: the bytes so far are a prefix of what may be a fast request.
  */
-export function parseFastHead(buffer: Buffer, maxBodyBytes: number): FastHead | undefined {
-  if (buffer.length < REQUEST_LINE.length || buffer.toString('latin1', 0, REQUEST_LINE.length) !== REQUEST_LINE) return undefined;
+export function parseFastHead(buffer: Buffer, maxBodyBytes: number): FastHead | typeof NOT_FAST | typeof INCOMPLETE {
+  if (buffer.length < REQUEST_LINE.length) {
+    return buffer.toString('latin1') === REQUEST_LINE.slice(0, buffer.length) ? INCOMPLETE : NOT_FAST;
+  }
+  if (buffer.toString('latin1', 0, REQUEST_LINE.length) !== REQUEST_LINE) return NOT_FAST;
   const end = buffer.indexOf(HEADER_END, REQUEST_LINE.length - 2);
-  if (end === -1 || end + 4 > MAX_HEADER_BYTES) return undefined;
+  if (end === -1) return buffer.length < MAX_HEADER_BYTES ? INCOMPLETE : NOT_FAST;
+  if (end + 4 > MAX_HEADER_BYTES) return NOT_FAST;
   let contentLength: number | undefined;
   let hosts = 0;
   let close = false;
@@ -85,13 +98,13 @@ export function parseFastHead(buffer: Buffer, maxBodyBytes: number): FastHead | 
   let lineStart = REQUEST_LINE.length;
   while (lineStart < end + 2) {
     const lineEnd = buffer.indexOf(13, lineStart);
-    if (lineEnd === -1 || buffer[lineEnd + 1] !== 10) return undefined;
+    if (lineEnd === -1 || buffer[lineEnd + 1] !== 10) return NOT_FAST;
     const match = HEADER_LINE.exec(buffer.toString('latin1', lineStart, lineEnd));
-    if (!match) return undefined;
+    if (!match) return NOT_FAST;
     const value = match[2] as string;
     switch ((match[1] as string).toLowerCase()) {
       case 'content-length':
-        if (contentLength !== undefined || !DIGITS.test(value)) return undefined;
+        if (contentLength !== undefined || !DIGITS.test(value)) return NOT_FAST;
         contentLength = Number(value);
         break;
       case 'host':
@@ -100,38 +113,42 @@ export function parseFastHead(buffer: Buffer, maxBodyBytes: number): FastHead | 
       case 'connection': {
         const token = value.toLowerCase();
         if (token === 'close') close = true;
-        else if (token !== 'keep-alive') return undefined;
+        else if (token !== 'keep-alive') return NOT_FAST;
         break;
       }
       case 'authorization':
-        if (authorization !== undefined) return undefined;
+        if (authorization !== undefined) return NOT_FAST;
         authorization = value;
         break;
       case 'transfer-encoding':
       case 'expect':
       case 'upgrade':
-        return undefined;
+        return NOT_FAST;
       default:
         break;
     }
     lineStart = lineEnd + 2;
   }
-  if (hosts !== 1 || contentLength === undefined || contentLength > maxBodyBytes) return undefined;
   const bodyStart = end + 4;
-  if (buffer.length < bodyStart + contentLength) return undefined;
+  if (hosts !== 1 || contentLength === undefined || contentLength > maxBodyBytes) return NOT_FAST;
+  if (bodyStart + contentLength > MAX_FAST_REQUEST_BYTES) return NOT_FAST;
+  if (buffer.length < bodyStart + contentLength) return INCOMPLETE;
   return { bodyStart, contentLength, close, authorization };
 }
 
 /**
  * Answers `POST /v1/decisions` on a keep-alive connection without Node's per-request HTTP
  * objects (which cost more than the decision itself: a bare Node server answering a constant
- * of the same size is slower than the throughput target). It only ever answers complete requests
- * found whole in what was read; the first byte it does not answer itself, the connection goes to
- * Node's server for good, those bytes put back unread, so slow or partial clients meet Node's
- * header and request timeouts and every protocol error gets Node's answer.
+ * of the same size is slower than the throughput target). At the first request it does not
+ * answer itself, the connection goes to Node's server for good, that request's bytes put back
+ * unread, so every protocol error gets Node's answer. A request split over reads is waited for
+ * (up to 64 KiB, for `partialRequestTimeoutMs`); a slower one is handed over and meets Node's
+ * header and request timeouts from then on.
  */
 export class DecisionFastPath {
   private readonly sockets = new Set<Socket>();
+  /** Requests answered here, and connections handed to Node's server (tests and diagnostics). */
+  readonly stats = { answered: 0, handedOff: 0 };
 
   constructor(private readonly options: FastPathOptions) {}
 
@@ -144,11 +161,15 @@ export class DecisionFastPath {
     this.sockets.add(socket);
     socket.setNoDelay(true);
     const onTimeout = (): void => void socket.destroy();
-    const onClose = (): void => void this.sockets.delete(socket);
+    const onClose = (): void => {
+      clearTimeout(partialTimer);
+      this.sockets.delete(socket);
+    };
     // Everything read has been answered by then (answers are synchronous): end our side too.
     const onEnd = (): void => void socket.end();
     const onError = (): void => undefined;
     const handOff = (rest: Buffer): void => {
+      clearTimeout(partialTimer);
       socket.off('data', onData);
       socket.off('end', onEnd);
       socket.off('close', onClose);
@@ -156,29 +177,46 @@ export class DecisionFastPath {
       socket.off('error', onError);
       socket.setTimeout(0);
       this.sockets.delete(socket);
+      this.stats.handedOff++;
       if (rest.length > 0) socket.unshift(rest);
       this.options.handOff(socket);
     };
+    // The start of a request not read whole yet (a copy: at most MAX_FAST_REQUEST_BYTES).
+    let partial: Buffer | undefined;
+    let partialTimer: NodeJS.Timeout | undefined;
     const onData = (chunk: Buffer): void => {
       // Ended by `closeAll` (server closing): what arrives now is not answered.
       if (socket.writableEnded) return;
-      let buffer = chunk;
+      let buffer = partial ? Buffer.concat([partial, chunk]) : chunk;
+      partial = undefined;
+      clearTimeout(partialTimer);
       let out = '';
       while (buffer.length > 0) {
         const head = parseFastHead(buffer, this.options.maxBodyBytes);
+        if (head === INCOMPLETE) {
+          partial = Buffer.from(buffer);
+          // A slow client is Node's to time out: after this long, it gets the bytes so far.
+          partialTimer = setTimeout(() => {
+            const rest = partial as Buffer;
+            partial = undefined;
+            handOff(rest);
+          }, this.options.partialRequestTimeoutMs);
+          break;
+        }
         const answer =
-          head &&
+          head !== NOT_FAST &&
           this.options.answer({
             body: buffer.subarray(head.bodyStart, head.bodyStart + head.contentLength),
             close: head.close,
             authorization: head.authorization,
           });
-        if (!head || !answer) {
+        if (head === NOT_FAST || !answer) {
           // Answers already made go first; Node's server writes after them on the same socket.
           if (out) socket.write(out);
           handOff(buffer);
           return;
         }
+        this.stats.answered++;
         buffer = buffer.subarray(head.bodyStart + head.contentLength);
         if (head.close || this.options.closing()) {
           // Bytes after a closing request are never answered (as Node does).
@@ -188,7 +226,7 @@ export class DecisionFastPath {
         out += responseText(answer, false, this.options.keepAliveTimeoutMs);
       }
       // A client that does not read its answers stops being read (bounded memory).
-      if (!socket.write(out)) {
+      if (out && !socket.write(out)) {
         socket.pause();
         socket.once('drain', () => socket.resume());
       }

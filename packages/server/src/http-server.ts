@@ -128,6 +128,7 @@ export class HttpServer {
       const fastPath = new DecisionFastPath({
         maxBodyBytes: this.limits.maxBodyBytes,
         keepAliveTimeoutMs: this.limits.keepAliveTimeoutMs,
+        partialRequestTimeoutMs: this.limits.headersTimeoutMs,
         closing: () => this.closing,
         // Refusals (401 with WWW-Authenticate, 503 with Retry-After) are Node's server's to answer.
         answer: (request) =>
@@ -161,6 +162,11 @@ export class HttpServer {
       });
     });
     return this.server.address() as AddressInfo;
+  }
+
+  /** What the fast path did (`undefined` when it is off). */
+  get fastPathStats(): { readonly answered: number; readonly handedOff: number } | undefined {
+    return this.fastPath?.stats;
   }
 
   get address(): AddressInfo {

@@ -17,7 +17,7 @@ export {
   type PolicyStatus,
   type ReloadResult,
 } from './policy-state.js';
-export { DecisionFastPath, parseFastHead, type FastPathOptions, type FastRequest, type FastResponse } from './http-fast-path.js';
+export { DecisionFastPath, INCOMPLETE, NOT_FAST, parseFastHead, type FastPathOptions, type FastRequest, type FastResponse } from './http-fast-path.js';
 export { createCavraServer, type CavraServer, type CavraServerOptions } from './server.js';
 export { serveUntilSignalled, type SignalOptions } from './signals.js';
 export { SocketServer, socketAnswers, type SocketServerOptions } from './socket-server.js';

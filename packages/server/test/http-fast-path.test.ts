@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fc } from '@fast-check/vitest';
 import { connect, type Socket } from 'node:net';
-import { HttpServer, createDecisionService, parseFastHead, ServerMetrics, type CavraServer } from '@cavra/server';
+import { HttpServer, INCOMPLETE, NOT_FAST, createDecisionService, parseFastHead, ServerMetrics, type CavraServer } from '@cavra/server';
 import { PolicyHolder } from '../src/policy-state.js';
 import { bundledLoader, startServer } from './support/test-server.js';
 
@@ -16,7 +16,7 @@ const post = (body: string, headers: string[] = [], path = '/v1/decisions'): str
   `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 
 /** An HTTP server over the bundled packs, with or without the fast path (no CavraServer around it). */
-async function httpServer(options: { fastPath: boolean; token?: string; limits?: Record<string, number> }): Promise<{ port: number; metrics: ServerMetrics }> {
+async function httpServer(options: { fastPath: boolean; token?: string; limits?: Record<string, number> }): Promise<{ port: number; metrics: ServerMetrics; server: HttpServer }> {
   const metrics = new ServerMetrics();
   const policy = new PolicyHolder(bundledLoader.loadPolicy);
   const service = createDecisionService(policy, metrics, undefined);
@@ -32,7 +32,7 @@ async function httpServer(options: { fastPath: boolean; token?: string; limits?:
   });
   const address = await server.listen();
   servers.push(server);
-  return { port: address.port, metrics };
+  return { port: address.port, metrics, server };
 }
 
 interface RawResponse {
@@ -122,7 +122,7 @@ describe('parseFastHead: only the exact fast shape, complete', () => {
   it('reads a well-formed request: body bounds, Connection: close, Authorization', () => {
     const head = parseFastHead(request(['Host: x', 'Content-Length: 2', 'connection: Close', 'Authorization: Bearer t']), 1000);
     expect(head).toMatchObject({ contentLength: 2, close: true, authorization: 'Bearer t' });
-    expect(head?.bodyStart).toBe(request(['Host: x', 'Content-Length: 2', 'connection: Close', 'Authorization: Bearer t']).length - 2);
+    expect(typeof head === 'object' && head.bodyStart).toBe(request(['Host: x', 'Content-Length: 2', 'connection: Close', 'Authorization: Bearer t']).length - 2);
     expect(parseFastHead(request(['host:x', 'content-length:   2  ', 'X-Any: a b\tc']), 1000)).toMatchObject({ contentLength: 2, close: false });
   });
 
@@ -145,12 +145,21 @@ describe('parseFastHead: only the exact fast shape, complete', () => {
     ['a space before the colon', request(['Host: x', 'Content-Length : 2'])],
     ['a NUL in a value', request(['Host: x', 'Content-Length: 2', 'X-A: a\u0000b'])],
     ['a bare LF line end', Buffer.from('POST /v1/decisions HTTP/1.1\r\nHost: x\nContent-Length: 2\r\n\r\n{}')],
-    ['a body longer than the limit', request(['Host: x', 'Content-Length: 1001'], 'x'.repeat(1001))],
-    ['an incomplete body', request(['Host: x', 'Content-Length: 3'], '{}')],
-    ['an incomplete head', Buffer.from('POST /v1/decisions HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n')],
+    ['a body longer than the limit', request(['Host: x', 'Content-Length: 100001'], 'x'.repeat(100_001))],
     ['a head over 16 KiB', request(['Host: x', 'Content-Length: 2', `X-Big: ${'a'.repeat(17_000)}`])],
+    ['a head not ended within 16 KiB', Buffer.from(`POST /v1/decisions HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(17_000)}`)],
+    ['a request over 64 KiB', request(['Host: x', 'Content-Length: 70000'], 'x'.repeat(70_000))],
+    ['a start that is not the request line', Buffer.from('GET /')],
   ])('leaves to Node: %s', (_name, bytes) => {
-    expect(parseFastHead(bytes, 1000)).toBeUndefined();
+    expect(parseFastHead(bytes, 100_000)).toBe(NOT_FAST);
+  });
+
+  it.each([
+    ['a prefix of the request line', Buffer.from('POST /v1/dec')],
+    ['an incomplete head', Buffer.from('POST /v1/decisions HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n')],
+    ['an incomplete body', request(['Host: x', 'Content-Length: 3'], '{}')],
+  ])('waits for more: %s', (_name, bytes) => {
+    expect(parseFastHead(bytes, 1000)).toBe(INCOMPLETE);
   });
 });
 
@@ -203,10 +212,23 @@ describe('HTTP fast path', () => {
   });
 
   it('answers many pipelined requests in one read, in order', async () => {
-    const { port } = await httpServer({ fastPath: true });
+    const { port, server } = await httpServer({ fastPath: true });
     const pieces = [Buffer.from(Array.from({ length: 200 }, (_, i) => post(decisionBody(`x${i}`))).join(''))];
     const answers = parseResponses(await exchange(port, pieces, 0));
     expect(answers.map((a) => (JSON.parse(a.body) as { target: string }).target)).toEqual(Array.from({ length: 200 }, (_, i) => `x${i}`));
+    // All of them on the fast path (a parser that handed everything to Node would pass the rest of this file).
+    expect(server.fastPathStats).toEqual({ answered: 200, handedOff: 0 });
+  });
+
+  it('waits for a request split over reads (it stays on the fast path); one slower than the header timeout goes to Node', async () => {
+    const { port, server } = await httpServer({ fastPath: true, limits: { headersTimeoutMs: 400, requestTimeoutMs: 2000 } });
+    const bytes = Buffer.from(post(decisionBody('split')));
+    const pieces = [bytes.subarray(0, 7), bytes.subarray(7, 60), bytes.subarray(60)];
+    expect(parseResponses(await exchange(port, pieces, 20)).map((a) => a.status)).toEqual([200]);
+    expect(server.fastPathStats).toEqual({ answered: 1, handedOff: 0 });
+    // Whether Node then still takes the rest in time is Node's header timeout's business.
+    await exchange(port, [bytes.subarray(0, 60), bytes.subarray(60)], 600);
+    expect(server.fastPathStats).toEqual({ answered: 1, handedOff: 1 });
   });
 
   it('a bearer token is checked on the fast path: 200 with it, Node\'s 401 (WWW-Authenticate, then close) without it', async () => {
