@@ -9,7 +9,7 @@ import {
   routeKey,
   type CorpusCase,
 } from '../../cli/test/support/corpus.js';
-import { httpExchange, socketExchange, startServer, tempDir } from './support/test-server.js';
+import { httpExchange, pipelinedDecisions, socketExchange, startServer, tempDir } from './support/test-server.js';
 
 const CORPUS_SIZE = 61_468;
 
@@ -20,7 +20,7 @@ function engineFor(c: CorpusCase): DecisionEngine {
   });
 }
 
-describe('recorded corpus, through the server (socket and HTTP decisions:batch)', () => {
+describe('recorded corpus, through the server (socket, HTTP decisions:batch, HTTP decisions one by one)', () => {
   it('answers every case byte-identically to the engine on the deterministic fields', { timeout: 120_000 }, async () => {
     const corpus = readCorpus();
     expect(corpus).toHaveLength(CORPUS_SIZE);
@@ -51,7 +51,9 @@ describe('recorded corpus, through the server (socket and HTTP decisions:batch)'
           const viaHttp = await httpExchange(server.httpAddress?.port as number, 'POST', '/v1/decisions:batch', input);
           expect(viaHttp.status).toBe(200);
           const httpLines = viaHttp.body.split('\n');
-          for (const [transport, lines] of [['socket', viaSocket], ['http', httpLines]] as const) {
+          // One keep-alive request per case (the fast path answers these), an empty last line to match.
+          const oneByOne = [...(await pipelinedDecisions(server.httpAddress?.port as number, cases.map((c) => JSON.stringify(c.request)))), ''];
+          for (const [transport, lines] of [['socket', viaSocket], ['http batch', httpLines], ['http', oneByOne]] as const) {
             expect(lines.at(-1)).toBe('');
             expect(lines.length - 1).toBe(cases.length);
             cases.forEach((c, i) => {
@@ -74,7 +76,7 @@ describe('recorded corpus, through the server (socket and HTTP decisions:batch)'
     } finally {
       cleanup();
     }
-    expect(total).toBe(2 * CORPUS_SIZE);
+    expect(total).toBe(3 * CORPUS_SIZE);
     expectNoMismatches(mismatches, total);
   });
 });

@@ -102,3 +102,44 @@ export function httpExchange(
 }
 
 export const writeJson = (file: string, value: unknown): void => writeFileSync(file, JSON.stringify(value));
+
+/**
+ * `POST /v1/decisions` once per body on one keep-alive connection, pipelined in groups of
+ * `group` requests; resolves with each answer's body (without its newline), in order.
+ */
+export async function pipelinedDecisions(port: number, bodies: readonly string[], group = 256): Promise<string[]> {
+  const socket = connect(port, '127.0.0.1');
+  await new Promise<void>((done, fail) => {
+    socket.once('connect', () => done());
+    socket.once('error', fail);
+  });
+  const answers: string[] = [];
+  let buffered: Buffer = Buffer.alloc(0);
+  let waiting: { count: number; done: () => void } | undefined;
+  socket.on('data', (chunk: Buffer) => {
+    buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
+    for (;;) {
+      const headEnd = buffered.indexOf('\r\n\r\n');
+      if (headEnd === -1) break;
+      const length = Number(/\r\ncontent-length: *(\d+)/i.exec(buffered.toString('latin1', 0, headEnd))?.[1]);
+      if (buffered.length < headEnd + 4 + length) break;
+      answers.push(buffered.toString('utf8', headEnd + 4, headEnd + 4 + length).replace(/\n$/, ''));
+      buffered = buffered.subarray(headEnd + 4 + length);
+    }
+    if (waiting && answers.length >= waiting.count) waiting.done();
+  });
+  for (let at = 0; at < bodies.length; at += group) {
+    const slice = bodies.slice(at, at + group);
+    const target = at + slice.length;
+    await new Promise<void>((done) => {
+      waiting = { count: target, done };
+      socket.write(
+        slice
+          .map((body) => `POST /v1/decisions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`)
+          .join(''),
+      );
+    });
+  }
+  socket.destroy();
+  return answers;
+}
