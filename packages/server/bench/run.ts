@@ -306,18 +306,14 @@ say(`  ${latency.socket.p99_ms < 1 ? 'PASS' : 'MISS'}  socket           p50 ${la
 say(`  ${latency.http_keep_alive.p99_ms < 1 ? 'PASS' : 'MISS'}  HTTP keep-alive  p50 ${latency.http_keep_alive.p50_ms.toFixed(3)} ms  p99 ${latency.http_keep_alive.p99_ms.toFixed(3)} ms`);
 
 // Throughput at concurrency 32, HTTP, autocannon (in this process: it shares the 2 cores with the server).
-// Each server first gets a short unmeasured run, so both are measured warm (JIT-compiled).
-const warmUp = (url: string): Promise<unknown> =>
-  autocannon({ url, method: 'POST', body: oneRequest, headers: { 'content-type': 'application/json' }, connections: 32, duration: 2 });
-await warmUp(`http://${server.http}/v1/decisions`);
-const cannon = await autocannon({
-  url: `http://${server.http}/v1/decisions`,
-  method: 'POST',
-  body: oneRequest,
-  headers: { 'content-type': 'application/json' },
-  connections: 32,
-  duration: quick ? 3 : 10,
-});
+/** 32 connections posting the request for `seconds` (a short unmeasured run first: measured warm, JIT-compiled). */
+async function load32(url: string, seconds: number): Promise<autocannon.Result> {
+  const options = { url, method: 'POST' as const, body: oneRequest, headers: { 'content-type': 'application/json' }, connections: 32 };
+  await autocannon({ ...options, duration: 2 });
+  return autocannon({ ...options, duration: seconds });
+}
+const loadSeconds = quick ? 3 : 10;
+const cannon = await load32(`http://${server.http}/v1/decisions`, loadSeconds);
 // The same load on a bare Node HTTP server that reads the body, parses it as JSON and answers a
 // constant as long as a decision: what Node's own HTTP server costs on this machine now, no decision.
 const decisionBytes = Buffer.byteLength(await httpBody(oneRequest));
@@ -327,14 +323,7 @@ const bareServer =
   "r.writeHead(200,{'Content-Type':'application/json','Content-Length':Buffer.byteLength(body)});r.end(body)})});s.listen(0,'127.0.0.1',()=>console.log(s.address().port))";
 const bare = spawn(process.execPath, ['-e', bareServer], { stdio: ['ignore', 'pipe', 'inherit'] });
 const barePort = await new Promise<number>((done) => bare.stdout.once('data', (chunk: Buffer) => done(Number(chunk.toString('utf8').trim()))));
-await warmUp(`http://127.0.0.1:${barePort}/`);
-const bareCannon = await autocannon({
-  url: `http://127.0.0.1:${barePort}/`,
-  method: 'POST',
-  body: oneRequest,
-  connections: 32,
-  duration: quick ? 3 : 10,
-});
+const bareCannon = await load32(`http://127.0.0.1:${barePort}/`, loadSeconds);
 bare.kill('SIGTERM');
 const throughput = {
   requests_per_s: Math.round(cannon.requests.average),
@@ -456,7 +445,7 @@ for (let opened = 0; opened < idleTarget; opened += 200) {
     else idleError ||= String(result.reason);
   }
 }
-const idleAnswer = await socketLatency(100);
+const idleAnswer = await socketLatency(1_000);
 results.idle_connections = { open: idle.length, rss_mb: Number(rssMb(pid).toFixed(1)), p99_ms_while_idle: percentile(idleAnswer, 0.99) };
 say(`idle: ${fmt(idle.length)} of ${fmt(idleTarget)} connections held open${idleError ? ` (first error: ${idleError})` : ''}; server RSS ${rssMb(pid).toFixed(1)} MB; p99 of a request meanwhile ${percentile(idleAnswer, 0.99).toFixed(3)} ms`);
 for (const socket of idle) socket.destroy();
@@ -465,15 +454,7 @@ for (const socket of idle) socket.destroy();
 // (default durability: fdatasync at most every 100 ms), then the log is verified.
 const logFile = join(work, 'bench-evidence.log');
 const logged = await startServe(['--listen', '127.0.0.1:0', '--no-watch', '--max-concurrency', '1024', '--evidence-log', logFile]);
-await warmUp(`http://${logged.http}/v1/decisions`);
-const loggedCannon = await autocannon({
-  url: `http://${logged.http}/v1/decisions`,
-  method: 'POST',
-  body: oneRequest,
-  headers: { 'content-type': 'application/json' },
-  connections: 32,
-  duration: quick ? 3 : 10,
-});
+const loggedCannon = await load32(`http://${logged.http}/v1/decisions`, loadSeconds);
 logged.child.kill('SIGTERM');
 await new Promise((done) => logged.child.once('exit', done));
 const verified = await new Promise<number>((done) => {
