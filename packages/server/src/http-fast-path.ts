@@ -46,6 +46,7 @@ export interface FastPathOptions {
 const MAX_HEADER_BYTES = 16 * 1024;
 /** A larger request (head and body) is Node's to read: the fast path holds at most this much of one. */
 const MAX_FAST_REQUEST_BYTES = 64 * 1024;
+const MAX_HEADER_LINES = 64;
 const REQUEST_LINE = 'POST /v1/decisions HTTP/1.1\r\n';
 const HEADER_END = Buffer.from('\r\n\r\n');
 /** One header line: a token name, a colon, optional whitespace, a value of visible bytes (obs-text allowed) and inner spaces/tabs. */
@@ -96,7 +97,9 @@ export function parseFastHead(buffer: Buffer, maxBodyBytes: number): FastHead | 
   let close = false;
   let authorization: string | undefined;
   let lineStart = REQUEST_LINE.length;
-  while (lineStart < end + 2) {
+  for (let lines = 0; lineStart < end + 2; lines++) {
+    // Node reports at most 2,000 headers to its handlers: far fewer here, so both see the same ones.
+    if (lines === MAX_HEADER_LINES) return NOT_FAST;
     const lineEnd = buffer.indexOf(13, lineStart);
     if (lineEnd === -1 || buffer[lineEnd + 1] !== 10) return NOT_FAST;
     const match = HEADER_LINE.exec(buffer.toString('latin1', lineStart, lineEnd));

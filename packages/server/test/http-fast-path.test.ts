@@ -150,6 +150,7 @@ describe('parseFastHead: only the exact fast shape, complete', () => {
     ['a head not ended within 16 KiB', Buffer.from(`POST /v1/decisions HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(17_000)}`)],
     ['a request over 64 KiB', request(['Host: x', 'Content-Length: 70000'], 'x'.repeat(70_000))],
     ['a start that is not the request line', Buffer.from('GET /')],
+    ['more than 64 header lines', request(['Host: x', 'Content-Length: 2', ...Array.from({ length: 63 }, (_, i) => `X-${i}: a`)])],
   ])('leaves to Node: %s', (_name, bytes) => {
     expect(parseFastHead(bytes, 100_000)).toBe(NOT_FAST);
   });
