@@ -1,5 +1,6 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { createDecisionEngine } from '../engine.js';
+import { AnswerSlab } from '../batch/answer-slab.js';
 import { LineAnswerer, engineAnswerer } from '../batch/line-answerer.js';
 import { OVERSIZE_LINE, type BatchBlock, type BatchWorkerData, type BlockAnswer } from './batch-protocol.js';
 import { engineOptionsOf } from './engine-spec.js';
@@ -23,7 +24,7 @@ export function serveBatchWorker(): void {
   const answers = new LineAnswerer(engineAnswerer(createDecisionEngine(engineOptionsOf(spec))));
   const crashAfterText = process.env[TEST_WORKER_CRASH_AFTER_ENV];
   const crashAfter = crashAfterText !== undefined && crashAfterText !== '' ? Number(crashAfterText) : undefined;
-  const encoder = new TextEncoder();
+  const slab = new AnswerSlab();
   let blocks = 0;
   port.on('message', (block: BatchBlock) => {
     if (crashAfter !== undefined && blocks >= crashAfter) {
@@ -32,18 +33,17 @@ export function serveBatchWorker(): void {
     blocks++;
     const bytes = Buffer.from(block.bytes.buffer, block.bytes.byteOffset, block.bytes.byteLength);
     const faultsBefore = answers.internalFaults;
-    const lines = new Array<string>(block.lines);
     let offset = 0;
     for (let i = 0; i < block.lines; i++) {
       const length = block.lengths[i] as number;
-      if (length === OVERSIZE_LINE) lines[i] = answers.oversize();
+      if (length === OVERSIZE_LINE) slab.emit(answers.oversize());
       else {
-        lines[i] = answers.line(bytes, offset, offset + length);
+        slab.emit(answers.line(bytes, offset, offset + length));
         offset += length;
       }
     }
-    // A fresh buffer of its own (never Node's shared pool), so it can be transferred.
-    const out = encoder.encode(`${lines.join('\n')}\n`);
+    // A copy of its own (the slab is reused; a view of it or of Node's shared pool cannot be transferred).
+    const out = new Uint8Array(slab.take() ?? new Uint8Array(0));
     const answer: BlockAnswer = { id: block.id, out, lines: block.lines, internalFaults: answers.internalFaults - faultsBefore };
     port.postMessage(answer, [out.buffer]);
   });
