@@ -117,14 +117,14 @@ describe('runPooledBatch', { timeout: 60_000 }, () => {
     let linesWritten = 0;
     let mostAhead = 0;
     // 300 lines per chunk; the output takes a turn of the event loop per block.
-    async function* input(): AsyncGenerator<Buffer> {
+    function* input(): Generator<Buffer> {
       for (let sent = 0; sent < total; sent += 300) {
         linesRead += 300;
         yield Buffer.from(line.repeat(300));
       }
     }
     const result = await runPooledBatch(
-      input(),
+      Readable.from(input()),
       async (bytes) => {
         await new Promise((resolve) => setImmediate(resolve));
         for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) linesWritten++;
@@ -152,7 +152,7 @@ describe('runPooledBatch', { timeout: 60_000 }, () => {
       expect(stopped.length).toBeGreaterThan(0);
       for (const line of stopped) {
         expect(JSON.parse(line)).toEqual({
-          error: { code: 'internal', message: expect.stringMatching(/^BatchWorkerStopped: batch worker [01] (failed: test double|exited)/) },
+          error: { code: 'internal', message: expect.stringMatching(/^BatchWorkerStopped: batch worker [01] (failed: test double|exited)/) as unknown },
         });
       }
       expect(result.internalFaults).toBe(stopped.length);
