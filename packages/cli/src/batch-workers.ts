@@ -85,11 +85,13 @@ export function batchPooling(options: {
   evidenceLog: boolean;
   daemon: boolean;
   cores?: number;
+  /** The worker entry (default: `batchWorkerScript()`). */
+  script?: string;
 }): BatchPooling | undefined {
   const { flag } = options;
   checkWorkersCombination(flag, options);
   if (options.evidenceLog || options.daemon) return undefined;
-  const script = batchWorkerScript();
+  const script = options.script ?? batchWorkerScript();
   if (flag.kind === 'fixed') {
     if (flag.workers < 2) return undefined;
     // Checked before any line is read: without it every line would be an internal error.

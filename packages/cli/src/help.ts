@@ -30,6 +30,11 @@ Usage:
 Decision options:
   --input FILE        read the request(s) from FILE instead of stdin ("-" is stdin)
   --batch             JSON Lines mode; a bad line gets {"error": {...}} in its place
+  --workers N|auto    with --batch: decide on N worker threads, answers still in input order
+                      (0 or 1: one thread). Default auto: 2 workers on 2 or more cores once the
+                      input has proven large (a regular file of 4 MiB or more, else after 20,000
+                      lines or 4 MiB read), else one thread; one thread with --evidence-log and
+                      --daemon (N >= 2 with them is a usage error)
   --policy FILE       use a compiled policy JSON (validated against the policy schema) instead of a pack;
                       the label is the request's policy_pack, else the file's metadata.id
   --policy-dir DIR    resolve packs by id in DIR (default: $CAVRA_POLICY_DIR, else the bundled packs)

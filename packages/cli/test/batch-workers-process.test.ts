@@ -1,0 +1,101 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { TEST_WORKER_CRASH_AFTER_ENV } from '@cavra/engine/node';
+import { readCorpus } from '@cavra/test-fixtures';
+import { AUTO_POOL_BYTES } from '../src/batch-workers.js';
+
+// The real, built command (`pnpm --filter @cavra/cli... build` first): bin.cjs and dist/batch-worker.cjs.
+const BIN = fileURLToPath(new URL('../dist/bin.cjs', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'cavra-workers-process-'));
+const env: Record<string, string | undefined> = { ...process.env, CAVRA_RUNTIME_CACHE_DIR: join(dir, 'cache') };
+delete env[TEST_WORKER_CRASH_AFTER_ENV];
+
+const requests = readCorpus()
+  .filter((c) => !c.policy_file && !c.registry)
+  .map((c) => JSON.stringify(c.request));
+/** Corpus requests with a bad line, a blank line and invalid UTF-8 among them, `count` lines. */
+function batchFile(name: string, count: number): string {
+  const lines: Buffer[] = [];
+  for (let i = 0; i < count; i++) {
+    const line = i % 97 === 5 ? 'not json' : i % 101 === 7 ? '' : i % 103 === 9 ? '\u00ff' : (requests[i % requests.length] as string);
+    lines.push(i % 103 === 9 ? Buffer.from([0x7b, 0xff, 0x7d, 0x0a]) : Buffer.from(`${line}\n`));
+  }
+  const path = join(dir, name);
+  writeFileSync(path, Buffer.concat(lines));
+  return path;
+}
+
+function run(args: readonly string[], extraEnv: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    env: { ...env, ...extraEnv },
+    encoding: 'utf8',
+    timeout: 30_000,
+    maxBuffer: 256 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  expect(result.error).toBeUndefined();
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const stripped = (text: string): string =>
+  text.replace(/"(decision_id|correlation_id|timestamp)":"[^"]*"/g, '"$1":"-"').replace(/"evidence_refs":\["[^"]*"\]/g, '"evidence_refs":["-"]');
+
+describe('cavra-runtime --batch --workers, as a process', { timeout: 60_000 }, () => {
+  const file = batchFile('mixed.jsonl', 5_000);
+
+  it('has been built, with its worker entry', () => {
+    expect(existsSync(BIN)).toBe(true);
+    expect(existsSync(fileURLToPath(new URL('../dist/batch-worker.cjs', import.meta.url)))).toBe(true);
+  });
+
+  it('--workers 2 answers every line exactly as --workers 1 does, in order', () => {
+    const one = run(['--batch', '--workers', '1', '--input', file]);
+    const two = run(['--batch', '--workers', '2', '--input', file]);
+    expect(one.status).toBe(0);
+    expect(two.status).toBe(0);
+    expect(two.stderr).toBe('');
+    expect(one.stdout.split('\n')).toHaveLength(5_001);
+    expect(stripped(two.stdout)).toBe(stripped(one.stdout));
+  });
+
+  it('auto uses the workers on a large regular file (same answers), and not on a small one', () => {
+    const large = batchFile('large.jsonl', Math.ceil(AUTO_POOL_BYTES / 80));
+    expect(statSync(large).size).toBeGreaterThanOrEqual(AUTO_POOL_BYTES);
+    const one = run(['--batch', '--workers', '1', '--input', large]);
+    const auto = run(['--batch', '--input', large]);
+    expect(auto.status).toBe(0);
+    expect(stripped(auto.stdout)).toBe(stripped(one.stdout));
+    // Seen through the crash double: workers that stop at their first block make auto's run fail
+    // on the large file, and cannot touch the small one, which no worker answers.
+    const crashAtOnce = { [TEST_WORKER_CRASH_AFTER_ENV]: '0' };
+    expect(run(['--batch', '--input', large], crashAtOnce).status).toBe(1);
+    const smallRun = run(['--batch', '--input', file], crashAtOnce);
+    expect(smallRun.status).toBe(0);
+    expect(stripped(smallRun.stdout)).toBe(stripped(run(['--batch', '--workers', '1', '--input', file]).stdout));
+  });
+
+  it('--workers bogus is a usage error: exit 2, one JSON line on stderr, nothing decided', () => {
+    const result = run(['--batch', '--workers', 'bogus', '--input', file]);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(result.stderr)).toEqual({
+      error: { code: 'usage', message: '--workers must be auto or a whole number from 0 to 64, got "bogus"' },
+    });
+  });
+
+  it('a worker that crashes loses no line: its lines are "internal" errors in place, exit 1', () => {
+    const one = stripped(run(['--batch', '--workers', '1', '--input', file]).stdout).split('\n');
+    const crashed = run(['--batch', '--workers', '2', '--input', file], { [TEST_WORKER_CRASH_AFTER_ENV]: '1' });
+    expect(crashed.status).toBe(1);
+    const out = stripped(crashed.stdout).split('\n');
+    expect(out).toHaveLength(one.length);
+    const differing = out.filter((line, i) => line !== one[i]);
+    expect(differing.length).toBeGreaterThan(0);
+    for (const line of differing) expect(JSON.parse(line)).toMatchObject({ error: { code: 'internal' } });
+  });
+});
