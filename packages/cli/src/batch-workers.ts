@@ -5,10 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { CavraError } from '@cavra/policy-model';
 import type { DecisionEngineSpec } from '@cavra/engine/node';
 
-/** `--workers`: a number of worker threads, or `auto`. */
+/** `--workers`: how many threads decide (this one included), or `auto`. */
 export type WorkersFlag = { kind: 'auto' } | { kind: 'fixed'; workers: number };
 
-/** The most worker threads `--workers N` starts. */
+/** The most threads `--workers N` lets decide. */
 export const MAX_BATCH_WORKERS = 64;
 
 /**
@@ -29,7 +29,10 @@ export function parseWorkersFlag(value: string | undefined): WorkersFlag {
   return { kind: 'fixed', workers };
 }
 
-/** How a batch run uses worker threads: none, or a pool started after `startAfter`. */
+/**
+ * How a batch run uses worker threads: `workers` threads besides this one (which reads, cuts
+ * blocks, writes, and decides the blocks no worker is free for), started after `startAfter`.
+ */
 export interface BatchPooling {
   workers: number;
   spec: DecisionEngineSpec;
@@ -38,11 +41,11 @@ export interface BatchPooling {
 }
 
 /**
- * The worker threads `auto` uses: one per core the process may use, at most 2 (measured: a third
- * worker does not pay on 2 cores; see docs/server.md), and none on a single core, where a
- * worker would only take turns with the thread that reads and writes.
+ * The worker threads `auto` starts besides this thread, for `cores` cores: one worker per
+ * further core, at most AUTO_MAX_WORKERS; none on a single core.
  */
-export const autoWorkerCount = (cores: number = availableParallelism()): number => (cores >= 2 ? 2 : 0);
+export const AUTO_MAX_WORKERS = 1;
+export const autoWorkerCount = (cores: number = availableParallelism()): number => Math.max(0, Math.min(cores - 1, AUTO_MAX_WORKERS));
 
 /** The worker entry shipped next to the running CLI (dist/batch-worker.cjs). */
 export function batchWorkerScript(): string {
@@ -72,8 +75,8 @@ export function checkWorkersCombination(flag: WorkersFlag, options: { evidenceLo
 
 /**
  * Whether and how `--batch` uses workers. `--workers 0` or `1` is the single-thread path;
- * `N >= 2` starts N workers at once; `auto` starts `autoWorkerCount()` workers once the input has
- * proven large (at once for a large regular file). Decisions recorded in an evidence log are
+ * `N >= 2` starts N - 1 workers at once (N threads decide); `auto` starts `autoWorkerCount()`
+ * workers once the input has proven large (at once for a large regular file), or none. Decisions recorded in an evidence log are
  * made and recorded by one thread in input order, so the log (and `--daemon`, whose server has its
  * own options) never use workers: `auto` stays in one thread there, `N >= 2` is a usage error.
  */
@@ -96,11 +99,11 @@ export function batchPooling(options: {
     if (flag.workers < 2) return undefined;
     // Checked before any line is read: without it every line would be an internal error.
     if (!existsSync(script)) throw new CavraError('internal', `the batch worker entry ${script} is missing (run the built CLI)`);
-    return { workers: flag.workers, spec: options.spec, script, startAfter: { lines: 0, bytes: 0 } };
+    return { workers: flag.workers - 1, spec: options.spec, script, startAfter: { lines: 0, bytes: 0 } };
   }
   const workers = autoWorkerCount(options.cores);
   // From sources (no build next to this file) auto stays in one thread.
-  if (workers < 2 || !existsSync(script)) return undefined;
+  if (workers < 1 || !existsSync(script)) return undefined;
   const size = regularFileSize(options.inputPath);
   const startAfter = size !== undefined && size >= AUTO_POOL_BYTES ? { lines: 0, bytes: 0 } : AUTO_POOL_AFTER;
   return { workers, spec: options.spec, script, startAfter };

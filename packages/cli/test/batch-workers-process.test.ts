@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +41,22 @@ function run(args: readonly string[], extraEnv: Record<string, string> = {}): { 
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/**
+ * Stdin in two parts, the second 1.5 s after the first: by then the worker has long been ready
+ * (the main thread decides the first blocks while it starts), so blocks of the second part reach it.
+ */
+async function runInTwoParts(args: readonly string[], input: Buffer, extraEnv: Record<string, string> = {}): Promise<{ status: number | null; stdout: string }> {
+  const half = input.indexOf(0x0a, input.length >> 1) + 1;
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...env, ...extraEnv }, stdio: ['pipe', 'pipe', 'ignore'] });
+  const stdout: Buffer[] = [];
+  child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+  child.stdin.write(input.subarray(0, half));
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  child.stdin.end(input.subarray(half));
+  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { status, stdout: Buffer.concat(stdout).toString('utf8') };
+}
+
 const stripped = (text: string): string =>
   text.replace(/"(decision_id|correlation_id|timestamp)":"[^"]*"/g, '"$1":"-"').replace(/"evidence_refs":\["[^"]*"\]/g, '"evidence_refs":["-"]');
 
@@ -52,14 +68,18 @@ describe('cavra-runtime --batch --workers, as a process', { timeout: 60_000 }, (
     expect(existsSync(fileURLToPath(new URL('../dist/batch-worker.cjs', import.meta.url)))).toBe(true);
   });
 
-  it('--workers 2 answers every line exactly as --workers 1 does, in order', () => {
+  it('--workers 2 and 3 answer every line exactly as --workers 1 does, in order', async () => {
     const one = run(['--batch', '--workers', '1', '--input', file]);
-    const two = run(['--batch', '--workers', '2', '--input', file]);
     expect(one.status).toBe(0);
+    expect(one.stdout.split('\n')).toHaveLength(5_001);
+    const two = run(['--batch', '--workers', '2', '--input', file]);
     expect(two.status).toBe(0);
     expect(two.stderr).toBe('');
-    expect(one.stdout.split('\n')).toHaveLength(5_001);
     expect(stripped(two.stdout)).toBe(stripped(one.stdout));
+    // With the second half answered by ready workers too.
+    const three = await runInTwoParts(['--batch', '--workers', '3'], readFileSync(file));
+    expect(three.status).toBe(0);
+    expect(stripped(three.stdout)).toBe(stripped(one.stdout));
   });
 
   it('auto uses the workers on a large regular file (same answers), and not on a small one', () => {
@@ -69,10 +89,9 @@ describe('cavra-runtime --batch --workers, as a process', { timeout: 60_000 }, (
     const auto = run(['--batch', '--input', large]);
     expect(auto.status).toBe(0);
     expect(stripped(auto.stdout)).toBe(stripped(one.stdout));
-    // Seen through the crash double: workers that stop at their first block make auto's run fail
-    // on the large file, and cannot touch the small one, which no worker answers.
+    // Seen through the crash double: a small input starts no worker, so one that would stop at its
+    // first block cannot touch it.
     const crashAtOnce = { [TEST_WORKER_CRASH_AFTER_ENV]: '0' };
-    expect(run(['--batch', '--input', large], crashAtOnce).status).toBe(1);
     const smallRun = run(['--batch', '--input', file], crashAtOnce);
     expect(smallRun.status).toBe(0);
     expect(stripped(smallRun.stdout)).toBe(stripped(run(['--batch', '--workers', '1', '--input', file]).stdout));
@@ -88,9 +107,12 @@ describe('cavra-runtime --batch --workers, as a process', { timeout: 60_000 }, (
     });
   });
 
-  it('a worker that crashes loses no line: its lines are "internal" errors in place, exit 1', () => {
+  it('a worker that crashes loses no line: its lines are "internal" errors in place, exit 1', async () => {
+    const input = readFileSync(file);
     const one = stripped(run(['--batch', '--workers', '1', '--input', file]).stdout).split('\n');
-    const crashed = run(['--batch', '--workers', '2', '--input', file], { [TEST_WORKER_CRASH_AFTER_ENV]: '1' });
+    // The second half arrives once the worker has long been ready (the main thread decides while it
+    // starts), so blocks reach it; the double makes it stop at its first block.
+    const crashed = await runInTwoParts(['--batch', '--workers', '2'], input, { [TEST_WORKER_CRASH_AFTER_ENV]: '0' });
     expect(crashed.status).toBe(1);
     const out = stripped(crashed.stdout).split('\n');
     expect(out).toHaveLength(one.length);

@@ -40,17 +40,17 @@ describe('--workers', () => {
     expect(() => parseWorkersFlag(value)).toThrow(usage(/^--workers must be auto or a whole number/));
   });
 
-  it('uses 2 workers in auto on 2 or more cores, none on one core', () => {
+  it('auto starts one worker besides this thread on 2 or more cores, none on one core', () => {
     expect(autoWorkerCount(1)).toBe(0);
-    expect(autoWorkerCount(2)).toBe(2);
-    expect(autoWorkerCount(16)).toBe(2);
+    expect(autoWorkerCount(2)).toBe(1);
+    expect(autoWorkerCount(16)).toBe(1);
   });
 
-  it('is the single-thread path for 0 and 1; N >= 2 starts N workers from the first line', () => {
+  it('is the single-thread path for 0 and 1; N >= 2 decides on N threads (N - 1 workers) from the first line', () => {
     expect(batchPooling({ ...base, flag: { kind: 'fixed', workers: 0 }, inputPath: big })).toBeUndefined();
     expect(batchPooling({ ...base, flag: { kind: 'fixed', workers: 1 }, inputPath: big })).toBeUndefined();
     expect(batchPooling({ ...base, flag: { kind: 'fixed', workers: 3 }, inputPath: small })).toEqual({
-      workers: 3,
+      workers: 2,
       spec: {},
       script: presentScript,
       startAfter: { lines: 0, bytes: 0 },

@@ -53,13 +53,15 @@ const countingSink = (): Writable & { lines: number } => {
 };
 
 const engine = createDecisionEngine();
-const pooled = (workers: number) => async (): Promise<number> => {
+const pooled = (workers: number, mainThreadDecides = true) => async (): Promise<number> => {
   const out = countingSink();
-  const pool = new BatchWorkerPool({ workers, spec: {}, script: WORKER_SCRIPT });
+  // execArgv: [] keeps this script's tsx loader out of the workers (a --batch process has none).
+  const pool = new BatchWorkerPool({ workers, spec: {}, script: WORKER_SCRIPT, execArgv: [] });
   try {
     await runPooledBatch(createReadStream(batchFile), (bytes) => void out.write(bytes), {
       answer: engineAnswerer(engine),
       pool: () => pool,
+      mainThreadDecides,
     });
   } finally {
     await pool.close();
@@ -88,9 +90,10 @@ const inProcess: Contender[] = [
       return out.lines;
     },
   ],
-  ['runPooledBatch, 1 worker (in-process, pool start included)', LINES, pooled(1)],
-  ['runPooledBatch, 2 workers (in-process, pool start included)', LINES, pooled(2)],
-  ['runPooledBatch, 3 workers (in-process, pool start included)', LINES, pooled(3)],
+  ['runPooledBatch, 1 worker + this thread (in-process, pool start included)', LINES, pooled(1)],
+  ['runPooledBatch, 2 workers + this thread (in-process, pool start included)', LINES, pooled(2)],
+  ['runPooledBatch, 3 workers + this thread (in-process, pool start included)', LINES, pooled(3)],
+  ['runPooledBatch, 2 workers only (in-process, pool start included)', LINES, pooled(2, false)],
 ];
 const processes: Contender[] = existsSync(BIN) && !process.argv.includes('--in-process')
   ? [

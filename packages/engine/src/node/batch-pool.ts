@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { errorPayload } from '../batch/request-text.js';
-import type { BatchBlock, BatchWorkerData, BlockAnswer } from './batch-protocol.js';
+import type { BatchBlock, BatchWorkerData, BlockAnswer, WorkerReady } from './batch-protocol.js';
 import type { DecisionEngineSpec } from './engine-spec.js';
 
 export interface BatchWorkerPoolOptions {
@@ -24,6 +24,11 @@ interface WorkerSlot {
   readonly index: number;
   readonly worker: Worker;
   alive: boolean;
+  /** Its engine is built (its first message). */
+  ready: boolean;
+  /** Resolves when it is ready or has stopped. */
+  readonly settled: Promise<void>;
+  settle: () => void;
   readonly pending: Map<number, { lines: number; resolve: (answer: BlockAnswer) => void }>;
 }
 
@@ -53,8 +58,16 @@ export class BatchWorkerPool {
         ...(options.env !== undefined ? { env: { ...options.env } } : {}),
         ...(options.execArgv !== undefined ? { execArgv: options.execArgv } : {}),
       });
-      const slot: WorkerSlot = { index, worker, alive: true, pending: new Map() };
-      worker.on('message', (answer: BlockAnswer) => {
+      let settle = (): void => undefined;
+      const settled = new Promise<void>((resolve) => (settle = resolve));
+      const slot: WorkerSlot = { index, worker, alive: true, ready: false, settled, settle, pending: new Map() };
+      worker.on('message', (message: BlockAnswer | WorkerReady) => {
+        if ('ready' in message) {
+          slot.ready = true;
+          slot.settle();
+          return;
+        }
+        const answer = message;
         const entry = slot.pending.get(answer.id);
         if (!entry) return;
         slot.pending.delete(answer.id);
@@ -65,6 +78,11 @@ export class BatchWorkerPool {
       worker.on('exit', (code) => this.stopped(slot, `batch worker ${index} exited with status ${code}`));
       return slot;
     });
+  }
+
+  /** Resolves once every worker is ready or has stopped (tests, benchmarks). */
+  async ready(): Promise<void> {
+    await Promise.all(this.slots.map((slot) => slot.settled));
   }
 
   /** Workers still running. */
@@ -82,6 +100,10 @@ export class BatchWorkerPool {
   decide(block: BatchBlock): Promise<BlockAnswer> {
     const slot = this.pick();
     if (!slot) return Promise.resolve(stoppedAnswer(block.id, block.lines, 'no batch worker is running'));
+    return this.send(slot, block);
+  }
+
+  private send(slot: WorkerSlot, block: BatchBlock): Promise<BlockAnswer> {
     return new Promise<BlockAnswer>((resolve) => {
       slot.pending.set(block.id, { lines: block.lines, resolve });
       try {
@@ -90,6 +112,16 @@ export class BatchWorkerPool {
         this.stopped(slot, `batch worker ${slot.index} could not be sent a block: ${(error as Error).message}`);
       }
     });
+  }
+
+  /**
+   * Like `decide`, but only to a worker that is ready and has fewer than `maxPending` blocks
+   * pending; `undefined` when there is none (the caller answers the block itself).
+   */
+  tryDecide(block: BatchBlock, maxPending: number): Promise<BlockAnswer> | undefined {
+    const slot = this.pick();
+    if (!slot?.ready || slot.pending.size >= maxPending) return undefined;
+    return this.send(slot, block);
   }
 
   /** Stops every worker. Blocks still pending are answered as stopped (the caller has waited for them first). */
@@ -103,13 +135,15 @@ export class BatchWorkerPool {
     let best: WorkerSlot | undefined;
     for (let step = 0; step < this.slots.length; step++) {
       const slot = this.slots[(this.turn + step) % this.slots.length] as WorkerSlot;
-      if (slot.alive && (!best || slot.pending.size < best.pending.size)) best = slot;
+      if (!slot.alive) continue;
+      if (!best || (slot.ready && !best.ready) || (slot.ready === best.ready && slot.pending.size < best.pending.size)) best = slot;
     }
     this.turn = (this.turn + 1) % this.slots.length;
     return best;
   }
 
   private stopped(slot: WorkerSlot, reason: string): void {
+    slot.settle();
     if (slot.alive) {
       slot.alive = false;
       if (!this.closing) this.stoppedWorkers++;

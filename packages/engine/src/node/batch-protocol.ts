@@ -28,3 +28,8 @@ export interface BlockAnswer {
   /** Lines of the block answered with code `internal`. */
   internalFaults: number;
 }
+
+/** A worker's first message: its engine is built and its fallback policy prepared. */
+export interface WorkerReady {
+  ready: true;
+}

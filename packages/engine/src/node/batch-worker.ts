@@ -2,7 +2,7 @@ import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { createDecisionEngine } from '../engine.js';
 import { AnswerSlab } from '../batch/answer-slab.js';
 import { LineAnswerer, engineAnswerer } from '../batch/line-answerer.js';
-import { OVERSIZE_LINE, type BatchBlock, type BatchWorkerData, type BlockAnswer } from './batch-protocol.js';
+import { OVERSIZE_LINE, type BatchBlock, type BatchWorkerData, type BlockAnswer, type WorkerReady } from './batch-protocol.js';
 import { engineOptionsOf } from './engine-spec.js';
 
 /**
@@ -21,11 +21,21 @@ export function serveBatchWorker(): void {
   const port = parentPort;
   if (isMainThread || port === null) throw new Error('serveBatchWorker runs in a worker thread');
   const { spec } = workerData as BatchWorkerData;
-  const answers = new LineAnswerer(engineAnswerer(createDecisionEngine(engineOptionsOf(spec))));
+  const engine = createDecisionEngine(engineOptionsOf(spec));
+  // Loads and prepares the policy a request without `policy_pack` uses (the pack is read lazily
+  // otherwise), so the first block is not slowed by it. The answer is discarded; a failure here
+  // is the same failure the first such line will meet, and is answered there.
+  try {
+    engine.decideCore({ action_type: 'read_file', target: '' });
+  } catch {
+    // answered in place when a line meets it
+  }
+  const answers = new LineAnswerer(engineAnswerer(engine));
   const crashAfterText = process.env[TEST_WORKER_CRASH_AFTER_ENV];
   const crashAfter = crashAfterText !== undefined && crashAfterText !== '' ? Number(crashAfterText) : undefined;
   const slab = new AnswerSlab();
   let blocks = 0;
+  port.postMessage({ ready: true } satisfies WorkerReady);
   port.on('message', (block: BatchBlock) => {
     if (crashAfter !== undefined && blocks >= crashAfter) {
       throw new Error(`test double: ${TEST_WORKER_CRASH_AFTER_ENV}=${crashAfterText} stops this worker`);

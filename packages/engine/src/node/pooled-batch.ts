@@ -18,8 +18,16 @@ export interface PooledBatchOptions {
    */
   startAfter?: { lines: number; bytes: number };
   maxLineBytes?: number;
-  /** Blocks sent to workers and not yet written, at most (default: 3 per worker). */
+  /** Blocks sent to workers and not yet written, at most (default: 3 per thread deciding, this one included). */
   maxBlocksInFlight?: number;
+  /**
+   * This thread decides a block itself when no worker is ready with fewer than `workerQueueDepth`
+   * (default 2) blocks pending: while the workers start (a worker takes a few hundred
+   * milliseconds to load and warm up), and when they are all busy. Default true; false sends every
+   * block to a worker (this thread decides only once every worker has stopped).
+   */
+  mainThreadDecides?: boolean;
+  workerQueueDepth?: number;
   /** A block is sent once it holds this many bytes (default 64 KiB) or lines (default 1024). */
   blockBytes?: number;
   blockLines?: number;
@@ -30,8 +38,9 @@ export interface PooledBatchResult {
   internalFaults: number;
   /** Whether the pool was started. */
   pooled: boolean;
-  /** Blocks handed to the pool, and the most that were ever in flight at once. */
+  /** Blocks cut (once the pool was started), those a worker answered, and the most ever in flight at once. */
   blocks: number;
+  blocksToWorkers: number;
   peakBlocksInFlight: number;
   /** The in-flight cap that applied. */
   maxBlocksInFlight: number;
@@ -98,6 +107,8 @@ export async function runPooledBatch(
   const blockBytes = options.blockBytes ?? DEFAULT_BLOCK_BYTES;
   const blockLines = options.blockLines ?? DEFAULT_BLOCK_LINES;
   const startAfter = options.startAfter ?? { lines: 0, bytes: 0 };
+  const mainThreadDecides = options.mainThreadDecides ?? true;
+  const workerQueueDepth = options.workerQueueDepth ?? 2;
   const local = new LineAnswerer(options.answer);
   const slab = new AnswerSlab();
   let pool: BatchWorkerPool | undefined;
@@ -105,12 +116,13 @@ export async function runPooledBatch(
   let maxInFlight = options.maxBlocksInFlight ?? 1;
   const startPool = (): BatchWorkerPool => {
     const started = options.pool();
-    if (options.maxBlocksInFlight === undefined) maxInFlight = 3 * started.size;
+    if (options.maxBlocksInFlight === undefined) maxInFlight = 3 * (started.size + 1);
     return started;
   };
   let block: BlockBuilder | undefined;
   const ready: BatchBlock[] = [];
   let nextId = 0;
+  let blocksToWorkers = 0;
   let bytesRead = 0;
 
   // The ordered output: one link per answer, each written after the one before it.
@@ -169,7 +181,7 @@ export async function runPooledBatch(
     options.maxLineBytes ?? MAX_REQUEST_BYTES,
   );
 
-  /** A block answered here (every worker has stopped): its buffers were never transferred. */
+  /** A block answered here (no worker free, or none running): its buffers were never transferred. */
   const answerHere = (ready: BatchBlock): Answered => {
     const bytes = Buffer.from(ready.bytes.buffer, ready.bytes.byteOffset, ready.bytes.byteLength);
     let offset = 0;
@@ -193,7 +205,9 @@ export async function runPooledBatch(
       await roomInFlight();
       if (writeFailure !== undefined) break;
       const running = pool as BatchWorkerPool;
-      enqueue(running.alive > 0 ? running.decide(next) : answerHere(next));
+      const sent = mainThreadDecides ? running.tryDecide(next, workerQueueDepth) : running.alive > 0 ? running.decide(next) : undefined;
+      if (sent) blocksToWorkers++;
+      enqueue(sent ?? answerHere(next));
     }
     ready.length = 0;
     if (pool === undefined) {
@@ -222,6 +236,7 @@ export async function runPooledBatch(
     internalFaults: local.internalFaults + pooledFaults,
     pooled: pool !== undefined,
     blocks: nextId,
+    blocksToWorkers,
     peakBlocksInFlight: peakInFlight,
     maxBlocksInFlight: maxInFlight,
   };

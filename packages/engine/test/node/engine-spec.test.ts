@@ -73,7 +73,13 @@ describe('DecisionEngineSpec', () => {
     const pool = sourcePool(2, spec);
     pools.push(pool);
     const out: Buffer[] = [];
-    await runPooledBatch(Readable.from([input]), (bytes) => void out.push(Buffer.from(bytes)), { answer, pool: () => pool, blockLines: 16 });
+    await runPooledBatch(Readable.from([input]), (bytes) => void out.push(Buffer.from(bytes)), {
+      answer,
+      pool: () => pool,
+      blockLines: 16,
+      // every block to a worker (by default this thread would decide while they start)
+      mainThreadDecides: false,
+    });
     expect(withoutVolatileFields(Buffer.concat(out).toString('utf8'))).toBe(expected);
   });
 });

@@ -22,7 +22,14 @@ function batchStreamOutput(chunks: Buffer[], limit = LIMIT): string {
 async function pooledOutput(
   chunks: Buffer[],
   pool: BatchWorkerPool,
-  options: { limit?: number; blockLines?: number; blockBytes?: number; maxBlocksInFlight?: number; startAfterLines?: number } = {},
+  options: {
+    limit?: number;
+    blockLines?: number;
+    blockBytes?: number;
+    maxBlocksInFlight?: number;
+    startAfterLines?: number;
+    mainThreadDecides?: boolean;
+  } = {},
 ) {
   const out: Buffer[] = [];
   const result = await runPooledBatch(Readable.from(chunks), (bytes) => void out.push(Buffer.from(bytes)), {
@@ -32,6 +39,7 @@ async function pooledOutput(
     ...(options.blockLines !== undefined ? { blockLines: options.blockLines } : {}),
     ...(options.blockBytes !== undefined ? { blockBytes: options.blockBytes } : {}),
     ...(options.maxBlocksInFlight !== undefined ? { maxBlocksInFlight: options.maxBlocksInFlight } : {}),
+    ...(options.mainThreadDecides !== undefined ? { mainThreadDecides: options.mainThreadDecides } : {}),
     ...(options.startAfterLines !== undefined ? { startAfter: { lines: options.startAfterLines, bytes: Number.MAX_SAFE_INTEGER } } : {}),
   });
   return { text: Buffer.concat(out).toString('utf8'), result };
@@ -83,20 +91,22 @@ describe('runPooledBatch', { timeout: 60_000 }, () => {
       fc.integer({ min: 1, max: 8 }),
       fc.integer({ min: 1, max: 4 }),
       fc.integer({ min: 0, max: 40 }),
+      fc.boolean(),
     ],
     { numRuns: 60 },
   )(
     "equals BatchStream's output line for line, for any lines, chunking, worker count, block size and hand-over point",
-    async (lines, terminated, cuts, workers, blockLines, maxBlocksInFlight, startAfterLines) => {
+    async (lines, terminated, cuts, workers, blockLines, maxBlocksInFlight, startAfterLines, mainThreadDecides) => {
       let bytes = Buffer.concat(lines.flatMap(([line, end]) => [line, Buffer.from(end)]));
       if (!terminated && lines.length > 0) bytes = bytes.subarray(0, bytes.length - (lines.at(-1) as [Buffer, string])[1].length);
       const chunks = splitAt(bytes, cuts);
       const expected = withoutVolatileFields(batchStreamOutput(chunks));
-      const { text, result } = await pooledOutput(chunks, poolOf(workers), { blockLines, maxBlocksInFlight, startAfterLines });
+      const { text, result } = await pooledOutput(chunks, poolOf(workers), { blockLines, maxBlocksInFlight, startAfterLines, mainThreadDecides });
       expect(withoutVolatileFields(text)).toBe(expected);
       expect(result.answered).toBe(expected === '' ? 0 : expected.split('\n').length - 1);
       expect(result.internalFaults).toBe(0);
       expect(result.peakBlocksInFlight).toBeLessThanOrEqual(maxBlocksInFlight);
+      if (!mainThreadDecides) expect(result.blocksToWorkers).toBe(result.blocks);
     },
   );
 
@@ -104,9 +114,8 @@ describe('runPooledBatch', { timeout: 60_000 }, () => {
     const input = Array.from({ length: 50 }, (_, i) => Buffer.from(`${corpusRequests[i] as string}\n`));
     const early = await pooledOutput(input, poolOf(2), { startAfterLines: 1000 });
     expect(early.result).toMatchObject({ pooled: false, blocks: 0, answered: 50 });
-    const late = await pooledOutput(input, poolOf(2), { startAfterLines: 10 });
-    expect(late.result).toMatchObject({ pooled: true, answered: 50 });
-    expect(late.result.blocks).toBe(40);
+    const late = await pooledOutput(input, poolOf(2), { startAfterLines: 10, mainThreadDecides: false });
+    expect(late.result).toMatchObject({ pooled: true, answered: 50, blocks: 40, blocksToWorkers: 40 });
     expect(withoutVolatileFields(late.text)).toBe(withoutVolatileFields(early.text));
   });
 
@@ -117,22 +126,31 @@ describe('runPooledBatch', { timeout: 60_000 }, () => {
     let linesWritten = 0;
     let mostAhead = 0;
     // 300 lines per chunk; the output takes a turn of the event loop per block.
-    function* input(): Generator<Buffer> {
+    // Pulled one chunk at a time (a Readable would buffer chunks ahead of the reader).
+    async function* input(): AsyncGenerator<Buffer> {
       for (let sent = 0; sent < total; sent += 300) {
+        await new Promise((resolve) => setImmediate(resolve));
         linesRead += 300;
         yield Buffer.from(line.repeat(300));
       }
     }
     const result = await runPooledBatch(
-      Readable.from(input()),
+      input(),
       async (bytes) => {
         await new Promise((resolve) => setImmediate(resolve));
         for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) linesWritten++;
         mostAhead = Math.max(mostAhead, linesRead - linesWritten);
       },
-      { answer, pool: () => poolOf(2), blockLines: 100, maxBlocksInFlight: 4 },
+      { answer, pool: () => poolOf(2), blockLines: 100, maxBlocksInFlight: 4, mainThreadDecides: false },
     );
-    expect(result).toMatchObject({ answered: total, internalFaults: 0, pooled: true, blocks: total / 100, maxBlocksInFlight: 4 });
+    expect(result).toMatchObject({
+      answered: total,
+      internalFaults: 0,
+      pooled: true,
+      blocks: total / 100,
+      blocksToWorkers: total / 100,
+      maxBlocksInFlight: 4,
+    });
     expect(linesWritten).toBe(total);
     expect(result.peakBlocksInFlight).toBe(4);
     // At most the cap's blocks plus the chunk being cut into blocks are read and not yet written.
@@ -145,7 +163,7 @@ describe('runPooledBatch', { timeout: 60_000 }, () => {
       const requests = corpusRequests.slice(0, 40);
       const chunks = requests.map((request) => Buffer.from(`${request}\n`));
       const expected = withoutVolatileFields(batchStreamOutput(chunks)).split('\n');
-      const { text, result } = await pooledOutput(chunks, crashing, { blockLines: 2 });
+      const { text, result } = await pooledOutput(chunks, crashing, { blockLines: 2, mainThreadDecides: false });
       const out = withoutVolatileFields(text).split('\n');
       expect(out).toHaveLength(expected.length);
       const stopped = out.filter((line, i) => line !== expected[i]);
@@ -164,6 +182,19 @@ describe('runPooledBatch', { timeout: 60_000 }, () => {
     } finally {
       await crashing.close();
     }
+  });
+
+  it('decides blocks in this thread too when no worker is free (the default), same answers', async () => {
+    const line = `${corpusRequests[1] as string}\n`;
+    const chunks = Array.from({ length: 200 }, () => Buffer.from(line.repeat(50)));
+    const expected = withoutVolatileFields(batchStreamOutput(chunks, 1024 * 1024));
+    await poolOf(1).ready();
+    const { text, result } = await pooledOutput(chunks, poolOf(1), { limit: 1024 * 1024, blockLines: 50 });
+    expect(withoutVolatileFields(text)).toBe(expected);
+    expect(result.blocks).toBe(200);
+    // A worker holds at most 2 blocks (the default queue depth): this thread decided the rest.
+    expect(result.blocksToWorkers).toBeLessThan(200);
+    expect(result.blocksToWorkers).toBeGreaterThan(0);
   });
 
   it('answers blocks as stopped when a pool has no running worker', async () => {
