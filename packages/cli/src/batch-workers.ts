@@ -41,10 +41,12 @@ export interface BatchPooling {
 }
 
 /**
- * The worker threads `auto` starts besides this thread, for `cores` cores: one worker per
- * further core, at most AUTO_MAX_WORKERS; none on a single core.
+ * The worker threads `auto` starts besides this thread, for `cores` cores: one per further core,
+ * at most AUTO_MAX_WORKERS. That is 0: on this project's 2-core machine a `--batch` process of
+ * 50,000 lines measured no faster with a worker (each thread pays its own JIT warm-up; see
+ * docs/server.md), so `auto` is the single-thread path until a machine where it pays is measured.
  */
-export const AUTO_MAX_WORKERS = 1;
+export const AUTO_MAX_WORKERS = 0;
 export const autoWorkerCount = (cores: number = availableParallelism()): number => Math.max(0, Math.min(cores - 1, AUTO_MAX_WORKERS));
 
 /** The worker entry shipped next to the running CLI (dist/batch-worker.cjs). */
@@ -90,6 +92,8 @@ export function batchPooling(options: {
   cores?: number;
   /** The worker entry (default: `batchWorkerScript()`). */
   script?: string;
+  /** Workers `auto` starts (default: `autoWorkerCount(cores)`). */
+  autoWorkers?: number;
 }): BatchPooling | undefined {
   const { flag } = options;
   checkWorkersCombination(flag, options);
@@ -101,7 +105,7 @@ export function batchPooling(options: {
     if (!existsSync(script)) throw new CavraError('internal', `the batch worker entry ${script} is missing (run the built CLI)`);
     return { workers: flag.workers - 1, spec: options.spec, script, startAfter: { lines: 0, bytes: 0 } };
   }
-  const workers = autoWorkerCount(options.cores);
+  const workers = options.autoWorkers ?? autoWorkerCount(options.cores);
   // From sources (no build next to this file) auto stays in one thread.
   if (workers < 1 || !existsSync(script)) return undefined;
   const size = regularFileSize(options.inputPath);

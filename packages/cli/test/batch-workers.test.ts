@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { CavraError } from '@cavra/policy-model';
 import {
   AUTO_POOL_AFTER,
+  AUTO_MAX_WORKERS,
   AUTO_POOL_BYTES,
   MAX_BATCH_WORKERS,
   autoWorkerCount,
@@ -40,10 +41,10 @@ describe('--workers', () => {
     expect(() => parseWorkersFlag(value)).toThrow(usage(/^--workers must be auto or a whole number/));
   });
 
-  it('auto starts one worker besides this thread on 2 or more cores, none on one core', () => {
-    expect(autoWorkerCount(1)).toBe(0);
-    expect(autoWorkerCount(2)).toBe(1);
-    expect(autoWorkerCount(16)).toBe(1);
+  it('auto starts no worker (measured not to pay on 2 cores), on any number of cores', () => {
+    expect(AUTO_MAX_WORKERS).toBe(0);
+    for (const cores of [1, 2, 16]) expect(autoWorkerCount(cores)).toBe(0);
+    expect(batchPooling({ ...base, flag: { kind: 'auto' }, inputPath: big })).toBeUndefined();
   });
 
   it('is the single-thread path for 0 and 1; N >= 2 decides on N threads (N - 1 workers) from the first line', () => {
@@ -57,20 +58,20 @@ describe('--workers', () => {
     });
   });
 
-  it('auto: workers from the first line for a large regular file; after the input has proven large otherwise', () => {
-    const auto = { ...base, flag: { kind: 'auto' } } as const;
+  it('auto, where it starts workers: from the first line for a large regular file; after the input has proven large otherwise', () => {
+    const auto = { ...base, flag: { kind: 'auto' }, autoWorkers: 1 } as const;
     expect(batchPooling({ ...auto, inputPath: big })?.startAfter).toEqual({ lines: 0, bytes: 0 });
     expect(batchPooling({ ...auto, inputPath: small })?.startAfter).toEqual(AUTO_POOL_AFTER);
     expect(batchPooling({ ...auto, inputPath: undefined })?.startAfter).toEqual(AUTO_POOL_AFTER);
     expect(batchPooling({ ...auto, inputPath: join(dir, 'missing') })?.startAfter).toEqual(AUTO_POOL_AFTER);
-    expect(batchPooling({ ...auto, inputPath: big, cores: 1 })).toBeUndefined();
+    expect(batchPooling({ ...auto, inputPath: big, autoWorkers: 0 })).toBeUndefined();
     // From sources, with no built worker entry beside them, auto stays in one thread.
     expect(batchPooling({ ...auto, inputPath: big, script: join(dir, 'batch-worker.cjs') })).toBeUndefined();
   });
 
   it('never uses workers with an evidence log or the daemon; N >= 2 with them is a usage error', () => {
     for (const other of [{ evidenceLog: true }, { daemon: true }]) {
-      expect(batchPooling({ ...base, ...other, flag: { kind: 'auto' }, inputPath: big })).toBeUndefined();
+      expect(batchPooling({ ...base, ...other, flag: { kind: 'auto' }, inputPath: big, autoWorkers: 1 })).toBeUndefined();
       expect(batchPooling({ ...base, ...other, flag: { kind: 'fixed', workers: 1 }, inputPath: big })).toBeUndefined();
       expect(() => checkWorkersCombination({ kind: 'fixed', workers: 2 }, { evidenceLog: false, daemon: false, ...other })).toThrow(
         usage(/cannot be used with --(evidence-log|daemon)/),
