@@ -181,7 +181,8 @@ export async function decideBatch(
       ({ internalFaults } = await runPooledBatch(lines, write, {
         answer,
         startAfter: pooling.startAfter,
-        pool: () => (pool = new BatchWorkerPool({ workers: pooling.workers, spec: pooling.spec, script: pooling.script })),
+        // The workers see this command's environment, as the main thread does.
+        pool: () => (pool = new BatchWorkerPool({ workers: pooling.workers, spec: pooling.spec, script: pooling.script, env: io.env })),
       }));
     } finally {
       await pool?.close();
