@@ -7,7 +7,7 @@ import { OVERSIZE_LINE, type BatchBlock } from './batch-protocol.js';
 import type { BatchWorkerPool } from './batch-pool.js';
 
 export interface PooledBatchOptions {
-  /** Answers lines in this thread: before the pool is started, and if every worker has stopped. */
+  /** Answers lines in this thread: before the pool is started, when no worker is free, and once every worker has stopped. */
   answer: RequestAnswerer;
   /** Starts the pool (called at most once, when the input has passed `startAfter`). */
   pool: () => BatchWorkerPool;
@@ -18,12 +18,15 @@ export interface PooledBatchOptions {
    */
   startAfter?: { lines: number; bytes: number };
   maxLineBytes?: number;
-  /** Blocks sent to workers and not yet written, at most (default: 3 per thread deciding, this one included). */
+  /**
+   * Answer blocks in flight (sent to a worker, or answered here, and not yet written), at most;
+   * default 3 per deciding thread, this one included.
+   */
   maxBlocksInFlight?: number;
   /**
    * This thread decides a block itself when no worker is ready with fewer than `workerQueueDepth`
-   * (default 2) blocks pending: while the workers start (a worker takes a few hundred
-   * milliseconds to load and warm up), and when they are all busy. Default true; false sends every
+   * (default 2) blocks pending: while the workers start (tens of milliseconds to load, then
+   * their own JIT warm-up), and when they are all busy. Default true; false sends every
    * block to a worker (this thread decides only once every worker has stopped).
    */
   mainThreadDecides?: boolean;
