@@ -96,6 +96,20 @@ describe('cavra-runtime --batch --workers, as a process', { timeout: 60_000 }, (
     expect(stripped(crashLarge.stdout)).toBe(stripped(one.stdout));
   });
 
+  it('--workers 2 answers each line while the input is still open (no waiting for a full block)', async () => {
+    const child = spawn(process.execPath, [BIN, '--batch', '--workers', '2'], { env, stdio: ['pipe', 'pipe', 'ignore'] });
+    let answered = 0;
+    child.stdout.on('data', (chunk: Buffer) => (answered += chunk.toString('utf8').split('\n').length - 1));
+    child.stdin.write('{"action_type":"read_file","target":".env"}\n');
+    await expect.poll(() => answered, { timeout: 10_000 }).toBe(1);
+    // By now the worker is likely ready: this line may be its first block.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    child.stdin.write('{"action_type":"read_file","target":"a"}\n');
+    await expect.poll(() => answered, { timeout: 10_000 }).toBe(2);
+    child.stdin.end();
+    expect(await new Promise<number | null>((resolve) => child.on('close', resolve))).toBe(0);
+  });
+
   it('--workers bogus is a usage error: exit 2, one JSON line on stderr, nothing decided', () => {
     const result = run(['--batch', '--workers', 'bogus', '--input', file]);
     expect(result.status).toBe(2);
