@@ -26,7 +26,8 @@ export default defineConfig([
   {
     // The whole CLI as one CommonJS file, which bin.cjs runs with V8's code cache: a single
     // decision then loads one pre-compiled file instead of resolving and compiling many modules.
-    entry: { 'cavra-runtime': 'src/bundle-entry.ts' },
+    // batch-worker.cjs: the thread `--batch --workers N` starts, found next to the running bundle.
+    entry: { 'cavra-runtime': 'src/bundle-entry.ts', 'batch-worker': 'src/batch-worker.ts' },
     format: ['cjs'],
     outExtension: () => ({ js: '.cjs' }),
     target: 'node20',

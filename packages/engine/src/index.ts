@@ -18,7 +18,9 @@ export {
   type ReleaseGovernanceRoute,
 } from './release-governance-request.js';
 export {
+  AnswerSlab,
   BatchStream,
+  LineAnswerer,
   LineSplitter,
   MAX_REQUEST_BYTES,
   decodeRequestUtf8,

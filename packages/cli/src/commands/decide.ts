@@ -1,9 +1,9 @@
 import { createReadStream, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CavraError } from '@cavra/policy-model';
-import { loadPolicyJsonFile, resolvePackSource } from '@cavra/policy-model/node';
+import { CavraError, parsePolicyJsonText } from '@cavra/policy-model';
+import { readPolicyFileText, resolvePackSource } from '@cavra/policy-model/node';
 import type { EvidenceSink } from '@cavra/evidence';
-import { readTrustRegistryDocument } from '@cavra/registry/node';
+import { readTrustRegistryText } from '@cavra/registry/node';
 import { booleanFlag, parseArgs, stringFlag } from '../args.js';
 import {
   MAX_REQUEST_BYTES,
@@ -19,6 +19,8 @@ import {
   type DecisionEngine,
   type RequestAnswerer,
 } from '@cavra/engine';
+import { BatchWorkerPool, engineOptionsOf, packDirectoryOf, runPooledBatch, type DecisionEngineSpec } from '@cavra/engine/node';
+import { batchPooling, checkWorkersCombination, parseWorkersFlag, type BatchPooling } from '../batch-workers.js';
 import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { decideViaDaemon, defaultSocketPath } from '../daemon-client.js';
@@ -40,22 +42,37 @@ export const DECIDE_FLAGS = {
   daemon: 'boolean',
   'require-daemon': 'boolean',
   socket: 'string',
+  // `--batch --workers N|auto`: decisions made by worker threads (see batch-workers.ts)
+  workers: 'string',
 } as const;
 
 export function engineFrom(flags: ReturnType<typeof parseArgs>, io: CliIo): DecisionEngine {
+  return createDecisionEngine(engineOptionsOf(engineSpecFrom(flags, io)));
+}
+
+/**
+ * The engine the policy options describe, as plain data (batch workers build the same engine
+ * from it). Policy and registry files are read here, once; their texts are parsed by the engine.
+ */
+export function engineSpecFrom(flags: ReturnType<typeof parseArgs>, io: CliIo): DecisionEngineSpec {
   const policyFile = stringFlag(flags, 'policy');
   const registryFile = stringFlag(flags, 'registry');
   const pinnedPolicyPack = stringFlag(flags, 'policy-pack');
-  const packs = resolvePackSource({ policyDir: stringFlag(flags, 'policy-dir'), env: io.env, cwd: io.cwd });
-  return createDecisionEngine({
-    packs,
+  const packDirectory = packDirectoryOf(resolvePackSource({ policyDir: stringFlag(flags, 'policy-dir'), env: io.env, cwd: io.cwd }));
+  const policyPath = policyFile !== undefined ? resolve(io.cwd, policyFile) : undefined;
+  const compiledPolicy = policyPath !== undefined ? { text: readPolicyFileText(policyPath), where: `policy file ${policyPath}` } : undefined;
+  // Checked before the registry is read, so a bad policy is reported first, as it always was.
+  if (compiledPolicy !== undefined) parsePolicyJsonText(compiledPolicy.text, compiledPolicy.where);
+  const registryPath = registryFile !== undefined ? resolve(io.cwd, registryFile) : undefined;
+  return {
+    ...(packDirectory !== undefined ? { packDirectory } : {}),
     allowPackPaths: booleanFlag(flags, 'allow-pack-paths'),
     ...(pinnedPolicyPack !== undefined ? { pinnedPolicyPack } : {}),
-    ...(policyFile !== undefined ? { compiledPolicy: loadPolicyJsonFile(resolve(io.cwd, policyFile)) } : {}),
+    ...(compiledPolicy !== undefined ? { compiledPolicy } : {}),
     // A registry file always means registry mode (as a path does in Python): the engine refuses a
     // document that is not an object, and takes `{}` as a registry with no servers.
-    ...(registryFile !== undefined ? { registry: readTrustRegistryDocument(resolve(io.cwd, registryFile)) } : {}),
-  });
+    ...(registryPath !== undefined ? { registry: { text: readTrustRegistryText(registryPath), path: registryPath } } : {}),
+  };
 }
 
 /**
@@ -127,7 +144,8 @@ async function decideSingle(
 
 /**
  * JSON Lines in, one compact JSON line out per input line, in order, through the batch path shared
- * with the server (`@cavra/engine` `runBatch`). A bad line gets `{"error": {...}}` in its place;
+ * with the server (`@cavra/engine` `runBatch`), or with `pooling` through worker threads
+ * (`runPooledBatch`, same answers). A bad line gets `{"error": {...}}` in its place;
  * exit 0, or 1 when a line met an internal fault or the evidence log could not be written. Output
  * is written with backpressure.
  */
@@ -136,6 +154,7 @@ export async function decideBatch(
   input: NodeJS.ReadableStream,
   io: CliIo,
   log?: EvidenceSink,
+  pooling?: BatchPooling,
 ): Promise<number> {
   const stdout = io.stdout as NodeJS.WritableStream & { write(chunk: Uint8Array): boolean };
   const write = (bytes: Buffer): Promise<void> | undefined =>
@@ -154,7 +173,21 @@ export async function decideBatch(
       throw error;
     }
   };
-  const { internalFaults } = await runBatch(input as AsyncIterable<Buffer | string>, answer, write);
+  const lines = input as AsyncIterable<Buffer | string>;
+  let internalFaults: number;
+  if (pooling) {
+    let pool: BatchWorkerPool | undefined;
+    try {
+      ({ internalFaults } = await runPooledBatch(lines, write, {
+        answer,
+        startAfter: pooling.startAfter,
+        // The workers see this command's environment, as the main thread does.
+        pool: () => (pool = new BatchWorkerPool({ workers: pooling.workers, spec: pooling.spec, script: pooling.script, env: io.env })),
+      }));
+    } finally {
+      await pool?.close();
+    }
+  } else ({ internalFaults } = await runBatch(lines, answer, write));
   await log?.close();
   return internalFaults > 0 || unrecorded > 0 ? EXIT_FAILURE : EXIT_OK;
 }
@@ -169,7 +202,11 @@ export async function decideCommand(argv: readonly string[], io: CliIo): Promise
     throw new CavraError('usage', `unexpected argument: ${flags.positionals[0] as string}`);
   }
   const batch = booleanFlag(flags, 'batch');
-  if (booleanFlag(flags, 'daemon') || booleanFlag(flags, 'require-daemon')) {
+  const workersFlag = parseWorkersFlag(stringFlag(flags, 'workers'));
+  if (!batch && stringFlag(flags, 'workers') !== undefined) throw new CavraError('usage', '--workers needs --batch');
+  const daemon = booleanFlag(flags, 'daemon') || booleanFlag(flags, 'require-daemon');
+  checkWorkersCombination(workersFlag, { evidenceLog: stringFlag(flags, 'evidence-log') !== undefined, daemon });
+  if (daemon) {
     const input = openInput(flags, io, batch);
     const socket = stringFlag(flags, 'socket');
     if (stringFlag(flags, 'evidence-log') !== undefined) {
@@ -186,11 +223,22 @@ export async function decideCommand(argv: readonly string[], io: CliIo): Promise
     });
   }
   if (stringFlag(flags, 'socket') !== undefined) throw new CavraError('usage', '--socket needs --daemon');
-  const engine = engineFrom(flags, io);
+  const spec = engineSpecFrom(flags, io);
+  const engine = createDecisionEngine(engineOptionsOf(spec));
   const input = openInput(flags, io, batch);
+  const inputFlag = stringFlag(flags, 'input');
+  const pooling = batch
+    ? batchPooling({
+        flag: workersFlag,
+        spec,
+        inputPath: inputFlag !== undefined && inputFlag !== '-' ? resolve(io.cwd, inputFlag) : undefined,
+        evidenceLog: stringFlag(flags, 'evidence-log') !== undefined,
+        daemon: false,
+      })
+    : undefined;
   const log = openEvidenceLogFromFlags(flags, io);
   try {
-    return await (batch ? decideBatch(engine, input, io, log) : decideSingle(engine, input, io, log));
+    return await (batch ? decideBatch(engine, input, io, log, pooling) : decideSingle(engine, input, io, log));
   } finally {
     // Only reached open on a failure (both modes close the log themselves); that failure is what gets reported.
     await log?.close().catch(() => undefined);

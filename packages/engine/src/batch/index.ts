@@ -1,12 +1,7 @@
 export { LineSplitter, type LineHandler } from './line-splitter.js';
-export {
-  BatchStream,
-  answerLine,
-  engineAnswerer,
-  runBatch,
-  type BatchWrite,
-  type RequestAnswerer,
-} from './batch-stream.js';
+export { AnswerSlab } from './answer-slab.js';
+export { LineAnswerer, answerLine, engineAnswerer, type RequestAnswerer } from './line-answerer.js';
+export { BatchStream, runBatch, type BatchWrite } from './batch-stream.js';
 export {
   MAX_REQUEST_BYTES,
   decodeRequestUtf8,

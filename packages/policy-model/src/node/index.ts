@@ -8,4 +8,4 @@ export {
 } from './read-regular-file.js';
 export { POLICY_TEXT_FILE, readPythonTextFile, type PythonTextFileOptions } from './python-text-file.js';
 export { directoryPackSource, resolvePackSource, type PackSourceOptions } from '../packs/pack-source.js';
-export { loadPolicyJsonFile, loadPolicyYamlFile } from '../load/policy-file.js';
+export { loadPolicyJsonFile, loadPolicyYamlFile, readPolicyFileText } from '../load/policy-file.js';

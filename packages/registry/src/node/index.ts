@@ -1,2 +1,7 @@
 // Node-only part of @cavra/registry (reads registry files), kept apart from the pure registry.
-export { loadTrustRegistryFile, readTrustRegistryDocument } from './load-registry.js';
+export {
+  loadTrustRegistryFile,
+  parseTrustRegistryText,
+  readTrustRegistryDocument,
+  readTrustRegistryText,
+} from './load-registry.js';

@@ -9,11 +9,20 @@ import { buildTrustRegistry, type TrustRegistry } from '../trust-registry.js';
  * not a U+FFFD), a BOM refused as `json.loads` refuses it, nesting bounded like Python's.
  */
 export function readTrustRegistryDocument(path: string): PyValue {
-  const text = readPythonTextFile(path, {
+  return parseTrustRegistryText(readTrustRegistryText(path), path);
+}
+
+/** The text of a registry file, read as `readTrustRegistryDocument` reads it. */
+export function readTrustRegistryText(path: string): string {
+  return readPythonTextFile(path, {
     unreadable: 'registry_unreadable',
     undecodable: 'registry_invalid',
     what: 'trust registry',
   });
+}
+
+/** A registry file's text (read from `path`) parsed as `readTrustRegistryDocument` parses it. */
+export function parseTrustRegistryText(text: string, path: string): PyValue {
   try {
     return parsePyJson(text);
   } catch (error) {
