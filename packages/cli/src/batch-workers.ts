@@ -16,8 +16,8 @@ export const MAX_BATCH_WORKERS = 64;
  * a worker costs tens of milliseconds to start, so a small batch must never wait for one. A
  * regular input file at least `AUTO_POOL_BYTES` large uses the workers from its first line.
  */
-export const AUTO_POOL_AFTER = { lines: 20_000, bytes: 4 * 1024 * 1024 } as const;
-export const AUTO_POOL_BYTES = 4 * 1024 * 1024;
+export const AUTO_POOL_AFTER = { lines: 80_000, bytes: 8 * 1024 * 1024 } as const;
+export const AUTO_POOL_BYTES = 8 * 1024 * 1024;
 
 /** `--workers N|auto` (absent: auto). Anything else is a usage error (exit 2). */
 export function parseWorkersFlag(value: string | undefined): WorkersFlag {
@@ -42,11 +42,11 @@ export interface BatchPooling {
 
 /**
  * The worker threads `auto` starts besides this thread, for `cores` cores: one per further core,
- * at most AUTO_MAX_WORKERS. That is 0: on this project's 2-core machine a `--batch` process of
- * 50,000 lines measured no faster with a worker (each thread pays its own JIT warm-up; see
- * docs/server.md), so `auto` is the single-thread path until a machine where it pays is measured.
+ * at most AUTO_MAX_WORKERS. Measured on this project's 2-core machine (`--batch` processes, side by
+ * side): one worker gives 1.1x on 50,000 lines (5 MiB), 1.3x on 100,000 (11 MiB) and 1.47x on
+ * 200,000 (22 MiB), hence one worker and only for inputs past 8 MiB (see docs/server.md).
  */
-export const AUTO_MAX_WORKERS = 0;
+export const AUTO_MAX_WORKERS = 1;
 export const autoWorkerCount = (cores: number = availableParallelism()): number => Math.max(0, Math.min(cores - 1, AUTO_MAX_WORKERS));
 
 /** The worker entry shipped next to the running CLI (dist/batch-worker.cjs). */

@@ -31,8 +31,8 @@ Decision options:
   --input FILE        read the request(s) from FILE instead of stdin ("-" is stdin)
   --batch             JSON Lines mode; a bad line gets {"error": {...}} in its place
   --workers N|auto    with --batch: N threads decide (this one and N-1 worker threads), answers
-                      still in input order; 0 or 1: one thread. Default auto: one thread (on 2
-                      cores workers measured no faster for a one-shot batch, see docs/server.md).
+                      still in input order; 0 or 1: one thread. Default auto: one worker more
+                      for inputs past 8 MiB (where it was measured to pay, see docs/server.md).
                       Not with --evidence-log or --daemon (one thread; N >= 2 is a usage error)
   --policy FILE       use a compiled policy JSON (validated against the policy schema) instead of a pack;
                       the label is the request's policy_pack, else the file's metadata.id

@@ -82,18 +82,21 @@ describe('cavra-runtime --batch --workers, as a process', { timeout: 60_000 }, (
     expect(stripped(three.stdout)).toBe(stripped(one.stdout));
   });
 
-  it('auto is the single-thread path: a large regular file gets the same answers, and no worker is started', () => {
+  it('auto: a small file stays in one thread; a large regular file is decided with a worker, same answers', () => {
+    // Seen through the crash double: a worker that stops at its first block.
+    const crashAtOnce = { [TEST_WORKER_CRASH_AFTER_ENV]: '0' };
+    const small = run(['--batch', '--workers', 'auto', '--input', file], crashAtOnce);
+    expect(small.status).toBe(0);
+    expect(small.stdout).not.toContain('"internal"');
     const large = batchFile('large.jsonl', Math.ceil(AUTO_POOL_BYTES / 80));
     expect(statSync(large).size).toBeGreaterThanOrEqual(AUTO_POOL_BYTES);
     const one = run(['--batch', '--workers', '1', '--input', large]);
     const auto = run(['--batch', '--input', large]);
     expect(auto.status).toBe(0);
     expect(stripped(auto.stdout)).toBe(stripped(one.stdout));
-    // Seen through the crash double: a worker that would stop at its first block never gets one.
-    const crashAtOnce = { [TEST_WORKER_CRASH_AFTER_ENV]: '0' };
     const crashLarge = run(['--batch', '--workers', 'auto', '--input', large], crashAtOnce);
-    expect(crashLarge.status).toBe(0);
-    expect(stripped(crashLarge.stdout)).toBe(stripped(one.stdout));
+    expect(crashLarge.status).toBe(1);
+    expect(crashLarge.stdout.split('\n')).toHaveLength(one.stdout.split('\n').length);
   });
 
   it('--workers 2 answers each line while the input is still open (no waiting for a full block)', async () => {

@@ -41,10 +41,10 @@ describe('--workers', () => {
     expect(() => parseWorkersFlag(value)).toThrow(usage(/^--workers must be auto or a whole number/));
   });
 
-  it('auto starts no worker (measured not to pay on 2 cores), on any number of cores', () => {
-    expect(AUTO_MAX_WORKERS).toBe(0);
-    for (const cores of [1, 2, 16]) expect(autoWorkerCount(cores)).toBe(0);
-    expect(batchPooling({ ...base, flag: { kind: 'auto' }, inputPath: big })).toBeUndefined();
+  it('auto starts at most one worker (what was measured to pay on 2 cores), none on one core', () => {
+    expect(AUTO_MAX_WORKERS).toBe(1);
+    expect([1, 2, 16].map((cores) => autoWorkerCount(cores))).toEqual([0, 1, 1]);
+    expect(batchPooling({ ...base, flag: { kind: 'auto' }, inputPath: big, cores: 1 })).toBeUndefined();
   });
 
   it('is the single-thread path for 0 and 1; N >= 2 decides on N threads (N - 1 workers) from the first line', () => {
