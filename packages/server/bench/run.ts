@@ -191,7 +191,35 @@ if (pythonRoot) {
 } else {
   say('  Python batch loop: skipped (no --python-root; there is no Python CAVRA checkout on this machine)');
 }
-say('  worker threads: not used (see docs/server.md: on 2 shared cores the split does not pay)');
+// A large batch, where `--workers auto` adds a worker (inputs past 8 MiB): 4x the lines above.
+const largeFile = join(work, 'batch-large.jsonl');
+writeFileSync(largeFile, `${Array.from({ length: 4 }, () => batchLines.join('\n')).join('\n')}\n`);
+const runBatchProcess = (args: string[], expected: number): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [BIN, '--batch', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let count = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) count++;
+    });
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 && count === expected ? resolve(expected / ((performance.now() - started) / 1000)) : reject(new Error(`--batch ${args.join(' ')}: exit ${String(code)}, ${count} of ${expected} lines`)),
+    );
+  });
+const largeLines = 4 * BATCH_LINES;
+const largeRates: Record<string, number[]> = { one: [], auto: [] };
+for (let round = 0; round < 3; round++) {
+  largeRates.one?.push(await runBatchProcess(['--workers', '1', '--input', largeFile], largeLines));
+  largeRates.auto?.push(await runBatchProcess(['--input', largeFile], largeLines));
+}
+const largeOne = median(largeRates.one as number[]);
+const largeAuto = median(largeRates.auto as number[]);
+results.batch_large = { lines: largeLines, workers_1_lines_per_s: Math.round(largeOne), auto_lines_per_s: Math.round(largeAuto) };
+say(
+  `  ${fmt(largeLines)} lines (${(Buffer.byteLength(batchLines.join('\n')) * 4 / 2 ** 20).toFixed(0)} MiB), --batch process, median of 3: ` +
+    `--workers 1 ${fmt(largeOne)} lines/s, auto (one worker past 8 MiB) ${fmt(largeAuto)} lines/s (${(largeAuto / largeOne).toFixed(2)}x)`,
+);
 
 // --- the server ---------------------------------------------------------------------------------
 async function startServe(args: string[]): Promise<{ child: ChildProcess; http: string }> {
