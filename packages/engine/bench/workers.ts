@@ -15,11 +15,10 @@ import { spawn } from 'node:child_process';
 import { createReadStream, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { createDecisionEngine, engineAnswerer, runBatch } from '@cavra/engine';
 import { BatchWorkerPool, runPooledBatch } from '@cavra/engine/node';
-import { readCorpus } from '@cavra/test-fixtures';
+import { countingSink, readCorpus } from '@cavra/test-fixtures';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BIN = `${ROOT}packages/cli/dist/bin.cjs`;
@@ -45,17 +44,6 @@ writeFileSync(batchFile, corpusLines(LINES));
 writeFileSync(smallFile, corpusLines(100));
 writeFileSync(largeFile, corpusLines(4 * LINES));
 
-/** A sink that counts output lines (so every contender must produce every line). */
-const countingSink = (): Writable & { lines: number } => {
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) sink.lines++;
-      done();
-    },
-  }) as Writable & { lines: number };
-  sink.lines = 0;
-  return sink;
-};
 
 const engine = createDecisionEngine();
 const pooled = (workers: number, mainThreadDecides = true) => async (): Promise<number> => {

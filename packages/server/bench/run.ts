@@ -20,11 +20,10 @@ import { connect, type Socket } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { answerLine, BatchStream, createDecisionEngine, engineAnswerer, runBatch } from '@cavra/engine';
-import { readCorpus } from '@cavra/test-fixtures';
+import { countingSink, readCorpus } from '@cavra/test-fixtures';
 import { previousDecideBatch } from './previous-batch.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -55,17 +54,6 @@ const batchLines = Array.from({ length: BATCH_LINES }, (_, i) => packRequests[i 
 const batchFile = join(work, 'batch.jsonl');
 writeFileSync(batchFile, `${batchLines.join('\n')}\n`);
 
-/** A sink that counts output lines (so every contender must produce every line). */
-const countingSink = (): Writable & { lines: number } => {
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) sink.lines++;
-      done();
-    },
-  }) as Writable & { lines: number };
-  sink.lines = 0;
-  return sink;
-};
 
 async function timed(run: () => Promise<number>): Promise<{ seconds: number; lines: number }> {
   const started = performance.now();

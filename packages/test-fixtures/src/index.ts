@@ -10,3 +10,4 @@ export {
   type RecordedLine,
 } from './recorded-lines.js';
 export { readCorpus, routeKey, type CorpusCase } from './plain-corpus.js';
+export { countingSink, type CountingSink } from './counting-sink.js';

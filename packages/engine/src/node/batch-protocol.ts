@@ -1,3 +1,5 @@
+import type { AnswerSlab } from '../batch/answer-slab.js';
+import type { LineAnswerer } from '../batch/line-answerer.js';
 import type { DecisionEngineSpec } from './engine-spec.js';
 
 /** What a batch worker is started with (`workerData`). */
@@ -19,6 +21,20 @@ export interface BatchBlock {
 
 /** `lengths[i]` of a line over the limit. */
 export const OVERSIZE_LINE = -1;
+
+/** Answers every line of `block` into `slab`, in order (in a worker, or in the main thread). */
+export function answerBlock(block: BatchBlock, answers: LineAnswerer, slab: AnswerSlab): void {
+  const bytes = Buffer.from(block.bytes.buffer, block.bytes.byteOffset, block.bytes.byteLength);
+  let offset = 0;
+  for (let i = 0; i < block.lines; i++) {
+    const length = block.lengths[i] as number;
+    if (length === OVERSIZE_LINE) slab.emit(answers.oversize());
+    else {
+      slab.emit(answers.line(bytes, offset, offset + length));
+      offset += length;
+    }
+  }
+}
 
 /** A worker's answer to one block: one answer line (with its `\n`) per line of the block, in order. */
 export interface BlockAnswer {

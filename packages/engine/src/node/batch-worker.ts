@@ -2,7 +2,7 @@ import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { createDecisionEngine } from '../engine.js';
 import { AnswerSlab } from '../batch/answer-slab.js';
 import { LineAnswerer, engineAnswerer } from '../batch/line-answerer.js';
-import { OVERSIZE_LINE, type BatchBlock, type BatchWorkerData, type BlockAnswer, type WorkerReady } from './batch-protocol.js';
+import { answerBlock, type BatchBlock, type BatchWorkerData, type BlockAnswer, type WorkerReady } from './batch-protocol.js';
 import { engineOptionsOf } from './engine-spec.js';
 
 /**
@@ -41,17 +41,8 @@ export function serveBatchWorker(): void {
       throw new Error(`test double: ${TEST_WORKER_CRASH_AFTER_ENV}=${crashAfterText} stops this worker`);
     }
     blocks++;
-    const bytes = Buffer.from(block.bytes.buffer, block.bytes.byteOffset, block.bytes.byteLength);
     const faultsBefore = answers.internalFaults;
-    let offset = 0;
-    for (let i = 0; i < block.lines; i++) {
-      const length = block.lengths[i] as number;
-      if (length === OVERSIZE_LINE) slab.emit(answers.oversize());
-      else {
-        slab.emit(answers.line(bytes, offset, offset + length));
-        offset += length;
-      }
-    }
+    answerBlock(block, answers, slab);
     // A copy of its own (the slab is reused; a view of it or of Node's shared pool cannot be transferred).
     const out = new Uint8Array(slab.take() ?? new Uint8Array(0));
     const answer: BlockAnswer = { id: block.id, out, lines: block.lines, internalFaults: answers.internalFaults - faultsBefore };

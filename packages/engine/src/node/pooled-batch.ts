@@ -3,7 +3,7 @@ import type { BatchWrite } from '../batch/batch-stream.js';
 import { LineAnswerer, type RequestAnswerer } from '../batch/line-answerer.js';
 import { LineSplitter } from '../batch/line-splitter.js';
 import { MAX_REQUEST_BYTES } from '../batch/request-text.js';
-import { OVERSIZE_LINE, type BatchBlock } from './batch-protocol.js';
+import { OVERSIZE_LINE, answerBlock, type BatchBlock } from './batch-protocol.js';
 import type { BatchWorkerPool } from './batch-pool.js';
 
 export interface PooledBatchOptions {
@@ -186,16 +186,7 @@ export async function runPooledBatch(
 
   /** A block answered here (no worker free, or none running): its buffers were never transferred. */
   const answerHere = (ready: BatchBlock): Answered => {
-    const bytes = Buffer.from(ready.bytes.buffer, ready.bytes.byteOffset, ready.bytes.byteLength);
-    let offset = 0;
-    for (let i = 0; i < ready.lines; i++) {
-      const length = ready.lengths[i] as number;
-      if (length === OVERSIZE_LINE) slab.emit(local.oversize());
-      else {
-        slab.emit(local.line(bytes, offset, offset + length));
-        offset += length;
-      }
-    }
+    answerBlock(ready, local, slab);
     return { out: slab.take() ?? new Uint8Array(0), lines: 0, internalFaults: 0 };
   };
 

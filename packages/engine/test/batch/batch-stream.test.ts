@@ -11,6 +11,7 @@ import {
   runBatch,
   type RequestAnswerer,
 } from '@cavra/engine';
+import { splitAt } from '../support/split-at.js';
 
 const engine = createDecisionEngine();
 
@@ -43,17 +44,6 @@ function runChunks(chunks: Buffer[], answer: RequestAnswerer = coreAnswerer, lim
   return out.join('');
 }
 
-const splitAt = (bytes: Buffer, cuts: number[]): Buffer[] => {
-  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-  const chunks: Buffer[] = [];
-  let from = 0;
-  for (const point of points) {
-    chunks.push(bytes.subarray(from, point));
-    from = point;
-  }
-  chunks.push(bytes.subarray(from));
-  return chunks;
-};
 
 describe('BatchStream', () => {
   it('answers every line in order: decisions, errors in place, a blank line, an unterminated last line', () => {

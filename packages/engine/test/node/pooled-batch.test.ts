@@ -5,6 +5,7 @@ import { BatchStream, createDecisionEngine, engineAnswerer } from '@cavra/engine
 import { BatchWorkerStopped, TEST_WORKER_CRASH_AFTER_ENV, runPooledBatch, type BatchWorkerPool } from '@cavra/engine/node';
 import { readCorpus } from '@cavra/test-fixtures';
 import { sourcePool, withoutVolatileFields } from './support/pool.js';
+import { splitAt } from '../support/split-at.js';
 
 const engine = createDecisionEngine();
 const answer = engineAnswerer(engine);
@@ -45,17 +46,6 @@ async function pooledOutput(
   return { text: Buffer.concat(out).toString('utf8'), result };
 }
 
-const splitAt = (bytes: Buffer, cuts: number[]): Buffer[] => {
-  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-  const chunks: Buffer[] = [];
-  let from = 0;
-  for (const point of points) {
-    chunks.push(bytes.subarray(from, point));
-    from = point;
-  }
-  chunks.push(bytes.subarray(from));
-  return chunks;
-};
 
 const corpusRequests = readCorpus()
   .filter((c) => !c.policy_file && !c.registry)
