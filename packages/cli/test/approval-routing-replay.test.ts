@@ -1,9 +1,8 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { dumpsPyJson, isPyDict, parsePyJson, pyStr, type PyDict, type PyValue } from '@cavra/policy-model';
-import { main } from '../src/main.js';
 import { ORACLE_DIR, expectNoMismatches } from './support/corpus.js';
 import { errorLineOf, readRecordedLines } from './support/recorded-lines.js';
+import { runMain } from './support/memory-io.js';
 import { runCli } from './support/run-cli.js';
 
 const RECORDED = 5_000;
@@ -49,18 +48,8 @@ function mismatchesOf(lines: readonly string[]): { mismatches: string[]; exact: 
 describe('recorded approval routings', () => {
   it('replay at 100 % through `cavra-runtime approval route --batch`, in-process', async () => {
     expect(cases).toHaveLength(RECORDED);
-    const stdin = new PassThrough();
-    let stdout = '';
-    let stderr = '';
-    const io = {
-      stdin,
-      stdout: { write: (s: string) => (stdout += s) },
-      stderr: { write: (s: string) => (stderr += s) },
-      env: {},
-      cwd: ROUTING_DIR,
-    };
-    stdin.end(batchInput());
-    expect(await main(['approval', 'route', '--batch'], io)).toBe(0);
+    const { code, stdout, stderr } = await runMain(['approval', 'route', '--batch'], batchInput(), { cwd: ROUTING_DIR });
+    expect(code).toBe(0);
     expect(stderr).toBe('');
     const lines = stdout.split('\n');
     expect(lines.pop()).toBe('');

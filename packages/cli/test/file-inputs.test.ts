@@ -2,10 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/main.js';
-import type { CliIo } from '../src/io.js';
+import { runMain, type MemoryRun } from './support/memory-io.js';
 
 // Files given on the command line are read the way Python reads them, and never hang: FIFOs and
 // devices are refused at once (`*_unreadable`), policy files get policy validate's messages.
@@ -21,22 +19,7 @@ const file = (name: string, content: string): string => {
 };
 const REQUEST = '{"action_type": "mcp_tool_call", "server": "github", "tool": "create_issue"}';
 
-async function run(
-  argv: readonly string[],
-  stdin = REQUEST,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdin: Readable.from([Buffer.from(stdin)]),
-    stdout: { write: (chunk: string) => (stdout += chunk) },
-    stderr: { write: (chunk: string) => (stderr += chunk) },
-    env: {},
-    cwd: dir,
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
+const run = (argv: readonly string[], stdin = REQUEST): Promise<MemoryRun> => runMain(argv, stdin, { cwd: dir });
 const errorOf = (stderr: string): { code: string; message: string; python?: string } =>
   (JSON.parse(stderr) as { error: { code: string; message: string; python?: string } }).error;
 

@@ -1,9 +1,8 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { dumpsPyJson, isPyDict, parsePyJson, pyStr, type PyDict } from '@cavra/policy-model';
-import { main } from '../src/main.js';
 import { expectNoMismatches } from './support/corpus.js';
 import { errorLineOf, readRecordedLines, recordedDecisionProblems } from './support/recorded-lines.js';
+import { runMain } from './support/memory-io.js';
 import { runCli } from './support/run-cli.js';
 
 const RECORDED = 5_000;
@@ -38,18 +37,8 @@ function mismatchesOf(outputLines: readonly string[]): string[] {
 describe('recorded release-governance decisions', () => {
   it('replay at 100 % through `cavra-runtime --batch`, in-process', async () => {
     expect(cases).toHaveLength(RECORDED);
-    const stdin = new PassThrough();
-    let stdout = '';
-    let stderr = '';
-    const io = {
-      stdin,
-      stdout: { write: (s: string) => (stdout += s) },
-      stderr: { write: (s: string) => (stderr += s) },
-      env: {},
-      cwd: process.cwd(),
-    };
-    stdin.end(batchInput());
-    expect(await main(['--batch'], io)).toBe(0);
+    const { code, stdout, stderr } = await runMain(['--batch'], batchInput());
+    expect(code).toBe(0);
     expect(stderr).toBe('');
     const lines = stdout.split('\n');
     expect(lines.pop()).toBe('');

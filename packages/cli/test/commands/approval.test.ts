@@ -1,28 +1,14 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/main.js';
+import { runMain, type MemoryRun } from '../support/memory-io.js';
 import { renderRichMarkup } from '../../src/commands/approval.js';
 
 let dir: string;
 
-async function run(argv: string[], stdinText = ''): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdin = new PassThrough();
-  stdin.end(stdinText);
-  let stdout = '';
-  let stderr = '';
-  const io = {
-    stdin,
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env: {},
-    cwd: dir,
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
+/** `main` in-process in the routing directory of this file's tests. */
+const run = (argv: string[], stdinText = ''): Promise<MemoryRun> => runMain(argv, stdinText, { cwd: dir });
 
 const DEFAULT_RULES_JSON = `[
     {

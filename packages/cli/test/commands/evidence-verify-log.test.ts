@@ -1,7 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   generateSigningKeyPair,
@@ -11,7 +10,7 @@ import {
   type EvidenceLogOptions,
 } from '@cavra/evidence';
 import { evidenceVerifyLogCommand } from '../../src/commands/evidence-verify-log.js';
-import type { CliIo } from '../../src/io.js';
+import { memoryIo } from '../support/memory-io.js';
 
 let root: string;
 beforeEach(() => {
@@ -20,17 +19,9 @@ beforeEach(() => {
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 const run = async (argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdin: Readable.from([]),
-    stdout: { write: (chunk: string) => (stdout += chunk) },
-    stderr: { write: (chunk: string) => (stderr += chunk) },
-    env: {},
-    cwd: root,
-  };
+  const { io, stdout, stderr } = memoryIo('', { cwd: root });
   const code = await evidenceVerifyLogCommand(argv, io);
-  return { code, stdout, stderr };
+  return { code, stdout: stdout(), stderr: stderr() };
 };
 
 const writeLog = async (count: number, options: EvidenceLogOptions = {}): Promise<string> => {

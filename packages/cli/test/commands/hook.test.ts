@@ -1,12 +1,11 @@
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifyEvidenceLogFile } from '@cavra/evidence';
-import { main } from '../../src/main.js';
-import type { CliIo } from '../../src/io.js';
+import { runMain, type MemoryRun } from '../support/memory-io.js';
 import { runCli } from '../support/run-cli.js';
 
 const POLICY = fileURLToPath(new URL('../../../hooks/test/fixtures/policy/hook-test-policy.json', import.meta.url));
@@ -23,22 +22,10 @@ interface LogRecord {
 const recordsOf = (log: string): LogRecord[] =>
   readFileSync(log, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as LogRecord);
 
-const hook = (argv: string[], stdin: NodeJS.ReadableStream | string): Promise<{ code: number; stdout: string; stderr: string }> =>
+const hook = (argv: string[], stdin: NodeJS.ReadableStream | string): Promise<MemoryRun> =>
   hookMain(['hook', ...argv], stdin);
 
-async function hookMain(argv: string[], stdin: NodeJS.ReadableStream | string = ''): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdin: typeof stdin === 'string' ? Readable.from([stdin]) : stdin,
-    stdout: { write: (chunk: string) => (stdout += chunk) },
-    stderr: { write: (chunk: string) => (stderr += chunk) },
-    env: {},
-    cwd: dir,
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
+const hookMain = (argv: string[], stdin: NodeJS.ReadableStream | string = ''): Promise<MemoryRun> => runMain(argv, stdin, { cwd: dir });
 
 const event = (tool: string, input: Record<string, unknown>): string =>
   JSON.stringify({ session_id: 's', cwd: '/work/project', hook_event_name: 'PreToolUse', tool_name: tool, tool_input: input });

@@ -1,13 +1,11 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HOOK_AGENTS, AGENT_CONFIG_FILES } from '@cavra/hooks';
 import { initCommand, type HookRuntime } from '../../src/commands/init.js';
 import { errorPayload, exitCodeFor } from '../../src/exit-codes.js';
-import { main } from '../../src/main.js';
-import type { CliIo } from '../../src/io.js';
+import { memoryIo, runMain } from '../support/memory-io.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cavra-init-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -15,15 +13,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const runtime: HookRuntime = { node: '/opt/node/bin/node', bin: '/opt/cavra/dist/bin.cjs' };
 
 async function init(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdin: Readable.from([]),
-    stdout: { write: (chunk: string) => (stdout += chunk) },
-    stderr: { write: (chunk: string) => (stderr += chunk) },
-    env: {},
-    cwd: dir,
-  };
+  const { io, stdout, stderr } = memoryIo('', { cwd: dir });
   let code: number;
   try {
     code = await initCommand(argv, io, runtime);
@@ -32,7 +22,7 @@ async function init(argv: string[]): Promise<{ code: number; stdout: string; std
     io.stderr.write(`${JSON.stringify(errorPayload(error))}\n`);
     code = exitCodeFor(error);
   }
-  return { code, stdout, stderr };
+  return { code, stdout: stdout(), stderr: stderr() };
 }
 
 function project(name: string): string {
@@ -108,14 +98,7 @@ describe('cavra-runtime init', () => {
 
 describe('cavra-runtime init through main', () => {
   it('is registered as a subcommand', async () => {
-    let stderr = '';
-    const code = await main(['init', 'claude-code'], {
-      stdin: Readable.from([]),
-      stdout: { write: () => undefined },
-      stderr: { write: (chunk: string) => (stderr += chunk) },
-      env: {},
-      cwd: dir,
-    });
+    const { code, stderr } = await runMain(['init', 'claude-code'], '', { cwd: dir });
     expect(code).toBe(2);
     expect(stderr).toContain('init needs --project DIR');
   });
