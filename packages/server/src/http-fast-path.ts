@@ -12,8 +12,6 @@ import type { Socket } from 'node:net';
 export interface FastRequest {
   /** The body (a view of the connection's buffer, valid until the handler returns). */
   body: Buffer;
-  /** The client asked to close after this request. */
-  close: boolean;
   /** The `Authorization` header's value, if present. */
   authorization: string | undefined;
 }
@@ -155,11 +153,6 @@ export class DecisionFastPath {
 
   constructor(private readonly options: FastPathOptions) {}
 
-  /** Connections the fast path holds (closed by `closeAll`). */
-  get size(): number {
-    return this.sockets.size;
-  }
-
   adopt(socket: Socket): void {
     this.sockets.add(socket);
     socket.setNoDelay(true);
@@ -210,7 +203,6 @@ export class DecisionFastPath {
           head !== NOT_FAST &&
           this.options.answer({
             body: buffer.subarray(head.bodyStart, head.bodyStart + head.contentLength),
-            close: head.close,
             authorization: head.authorization,
           });
         if (head === NOT_FAST || !answer) {
