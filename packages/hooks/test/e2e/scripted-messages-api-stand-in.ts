@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBodyText } from './request-body.js';
 
 /** The one tool call the stand-in makes the agent attempt. */
 export interface ScriptedToolCall {
@@ -25,7 +26,6 @@ export interface ScriptedMessagesApiStandIn {
 type Block = { type: string; [key: string]: unknown };
 type Message = { role: string; content: string | Block[] };
 
-const MAX_BODY_BYTES = 8 * 1024 * 1024;
 /** Bounded: a runaway agent loop cannot keep the stand-in busy forever. */
 const MAX_REQUESTS = 50;
 const TOOL_USE_ID = 'toolu_cavra_scripted_01';
@@ -44,25 +44,14 @@ function lastUserBlocks(body: { messages?: Message[] }): Block[] {
   return last.content;
 }
 
-function readBody(request: IncomingMessage): Promise<unknown> {
-  return new Promise((done, fail) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) request.destroy(new Error('request body too large'));
-      else chunks.push(chunk);
-    });
-    request.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      try {
-        done(text === '' ? undefined : (JSON.parse(text) as unknown));
-      } catch {
-        done(text);
-      }
-    });
-    request.on('error', fail);
-  });
+/** The body as JSON (empty: undefined; not JSON: the text itself). */
+async function readBody(request: IncomingMessage): Promise<unknown> {
+  const text = await readBodyText(request);
+  try {
+    return text === '' ? undefined : (JSON.parse(text) as unknown);
+  } catch {
+    return text;
+  }
 }
 
 /** The Anthropic Messages API answer, as one JSON message or as the SSE stream of it. */

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBodyText } from './request-body.js';
 
 /** The one function call the stand-in makes Codex attempt. */
 export interface ScriptedFunctionCall {
@@ -18,29 +19,17 @@ export interface ScriptedResponsesApiStandIn {
 
 type Item = { type?: string; call_id?: string; output?: unknown };
 
-const MAX_BODY_BYTES = 8 * 1024 * 1024;
 /** Bounded: a runaway agent loop cannot keep the stand-in busy forever. */
 const MAX_REQUESTS = 30;
 const CALL_ID = 'call_cavra_scripted_1';
 
-function readBody(request: IncomingMessage): Promise<unknown> {
-  return new Promise((done, fail) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) request.destroy(new Error('request body too large'));
-      else chunks.push(chunk);
-    });
-    request.on('end', () => {
-      try {
-        done(JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null') as unknown);
-      } catch {
-        done(undefined);
-      }
-    });
-    request.on('error', fail);
-  });
+/** The body as JSON (empty: null; not JSON: undefined). */
+async function readBody(request: IncomingMessage): Promise<unknown> {
+  try {
+    return JSON.parse((await readBodyText(request)) || 'null') as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function inputItems(body: unknown): Item[] {
