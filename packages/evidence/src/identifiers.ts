@@ -41,3 +41,46 @@ export const newCorrelationId = (random: RandomBytes): string => `corr_${hex(ran
 
 /** `apr_` + 12 lowercase hex digits: an approval record's id (Python: `uuid4().hex[:12]`). */
 export const newApprovalId = (random: RandomBytes): string => `apr_${hex(random(6))}`;
+
+/**
+ * Writes random bytes as lowercase hex character codes into a buffer (the batch path writes ids
+ * in place): `count` bytes at `offset`, returning the end offset. With no `random`, bytes come
+ * from a refilled CSPRNG pool read in place (no view per id); otherwise from `random(count)`.
+ */
+export type RandomHexWriter = (target: Uint8Array, offset: number, count: number) => number;
+
+// Lowercase hex digits of every byte value, as character codes: [high, low] at 2 * byte.
+const HEX_CODES = new Uint8Array(512);
+for (let byte = 0; byte < 256; byte++) {
+  HEX_CODES[2 * byte] = (HEX[byte] as string).charCodeAt(0);
+  HEX_CODES[2 * byte + 1] = (HEX[byte] as string).charCodeAt(1);
+}
+
+export function randomHexWriter(random?: RandomBytes): RandomHexWriter {
+  if (random !== undefined) {
+    return (target, offset, count) => {
+      const bytes = random(count);
+      for (let i = 0; i < count; i++) {
+        const at = 2 * (bytes[i] as number);
+        target[offset++] = HEX_CODES[at] as number;
+        target[offset++] = HEX_CODES[at + 1] as number;
+      }
+      return offset;
+    };
+  }
+  const pool = new Uint8Array(POOL_SIZE);
+  let next = POOL_SIZE;
+  return (target, offset, count) => {
+    if (count > POOL_SIZE) throw new RangeError(`at most ${POOL_SIZE} random bytes at once, got ${count}`);
+    if (next + count > POOL_SIZE) {
+      randomFill(pool);
+      next = 0;
+    }
+    for (let i = 0; i < count; i++) {
+      const at = 2 * (pool[next++] as number);
+      target[offset++] = HEX_CODES[at] as number;
+      target[offset++] = HEX_CODES[at + 1] as number;
+    }
+    return offset;
+  };
+}

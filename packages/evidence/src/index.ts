@@ -1,4 +1,5 @@
 export { decisionJson } from './serialize.js';
+export { createDecisionLineWriter, type DecisionLineWriter } from './decision-line.js';
 export {
   createDecisionEnveloper,
   createEnveloper,
