@@ -20,12 +20,20 @@ import {
   type PreparedPolicy,
 } from '@cavra/evaluator';
 import { buildTrustRegistry, type TrustRegistry } from '@cavra/registry';
-import { createDecisionEnveloper, type EnvelopeOptions } from '@cavra/evidence';
+import {
+  createDecisionEnveloper,
+  createDecisionLineWriter,
+  pooledRandomBytes,
+  systemMicrosecondClock,
+  type EnvelopeOptions,
+} from '@cavra/evidence';
+import type { AnswerSlab } from './batch/answer-slab.js';
 import { BoundedCache } from './bounded-cache.js';
 import type { ReleaseGovernanceDecisionCore } from '@cavra/evaluator';
 import {
   createReleaseGovernanceRoute,
   isReleaseGovernanceInput,
+  releaseGovernanceDecisionJson,
   type ReleaseGovernanceDecision,
 } from './release-governance-request.js';
 
@@ -66,6 +74,13 @@ export interface DecisionEngine {
   decide(request: unknown): Decision | ReleaseGovernanceDecision;
   /** The deterministic part only (no ids, no clock). */
   decideCore(request: unknown): DecisionCore | ReleaseGovernanceDecisionCore;
+  /**
+   * `decide`, emitted into `out` as its compact answer line: the bytes `answerLine(decide(request))`
+   * gives, written in place without building the decision object or its text (the batch path).
+   * Returns what was decided (the deterministic part, or the release-governance decision), for
+   * metrics. Throws like `decide`, having emitted nothing.
+   */
+  writeDecisionLine(request: unknown, out: AnswerSlab): DecisionCore | ReleaseGovernanceDecision;
 }
 
 type PolicyEntry = { ok: true; policy: PreparedPolicy } | { ok: false; error: CavraError };
@@ -143,7 +158,13 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
     options.registry !== undefined ? buildTrustRegistry(options.registry) : undefined;
   const allowPackPaths = options.allowPackPaths === true;
   const pinned = options.pinnedPolicyPack;
-  const envelope = createDecisionEnveloper(options.envelope);
+  // One source of ids and time for both forms of a decision (the object and the line in place).
+  const envelopeOptions: EnvelopeOptions = {
+    random: options.envelope?.random ?? pooledRandomBytes(),
+    clock: options.envelope?.clock ?? systemMicrosecondClock(),
+  };
+  const envelope = createDecisionEnveloper(envelopeOptions);
+  const lineWriter = createDecisionLineWriter(envelopeOptions);
 
   let compiled: PreparedPolicy | undefined;
   if (options.compiledPolicy !== undefined) {
@@ -189,12 +210,23 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
   const releaseGovernance = createReleaseGovernanceRoute({
     fallbackLabel,
     buildGuard: policyFor,
-    envelope: options.envelope,
+    envelope: envelopeOptions,
   });
   return {
     decideCore: (input) =>
       isReleaseGovernanceInput(input) ? releaseGovernance.decideCore(input) : decideActionCore(input),
     decide: (input) =>
       isReleaseGovernanceInput(input) ? releaseGovernance.decide(input) : envelope(decideActionCore(input)),
+    writeDecisionLine: (input, out) => {
+      if (isReleaseGovernanceInput(input)) {
+        const decision = releaseGovernance.decide(input);
+        out.emit(releaseGovernanceDecisionJson(decision));
+        return decision;
+      }
+      const core = decideActionCore(input);
+      const slab = out.reserve(lineWriter.bound(core) + 1);
+      out.endLine(lineWriter.write(core, slab, out.offset));
+      return core;
+    },
   };
 }

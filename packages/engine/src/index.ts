@@ -26,6 +26,7 @@ export {
   decodeRequestUtf8,
   answerLine,
   engineAnswerer,
+  textAnswerer,
   errorPayload,
   parseRequestJson,
   requestTooLarge,

@@ -3,6 +3,7 @@ import type { EvidenceSink } from '@cavra/evidence';
 import {
   answerLine,
   recordInEvidence,
+  textAnswerer,
   type DecisionEngine,
   type RequestAnswerer,
 } from '@cavra/engine';
@@ -16,7 +17,9 @@ import type { PolicyHolder } from './policy-state.js';
 export interface DecisionService {
   /** The decision (with the evidence log's reference added); throws `CavraError` for bad input. */
   decide(request: unknown): EngineDecision;
-  /** The same, as the compact decision line (the batch path's answerer). */
+  /** The same, as the compact decision line. */
+  line(request: unknown): string;
+  /** `line`, emitted into the batch path's output. */
   answer: RequestAnswerer;
   /** Counts a request answered with an error (bad input, refused, fault). */
   countError: (error: unknown) => void;
@@ -27,6 +30,10 @@ export function createDecisionService(
   metrics: ServerMetrics,
   evidenceSink: EvidenceSink | undefined,
 ): DecisionService {
+  const observe = (decided: { decision: unknown; rule_id: unknown }, started: number): void => {
+    metrics.countDecision(String(decided.decision), String(decided.rule_id));
+    metrics.latency.observe((performance.now() - started) / 1000);
+  };
   const decide = (request: unknown): EngineDecision => {
     const started = performance.now();
     // One read of the serving policy per request: a reload swaps it whole between requests.
@@ -42,13 +49,19 @@ export function createDecisionService(
         );
       }
     }
-    metrics.countDecision(String(decision.decision), String(decision.rule_id));
-    metrics.latency.observe((performance.now() - started) / 1000);
+    observe(decision, started);
     return decision;
+  };
+  const line = (request: unknown): string => answerLine(decide(request));
+  // Without an evidence log, batch lines are written in place (the decision object is never built).
+  const writeInPlace: RequestAnswerer = (request, out) => {
+    const started = performance.now();
+    observe(policy.current.engine.writeDecisionLine(request, out), started);
   };
   return {
     decide,
-    answer: (request) => answerLine(decide(request)),
+    line,
+    answer: evidenceSink ? textAnswerer(line) : writeInPlace,
     countError: (error) => metrics.errors.inc({ code: error instanceof CavraError ? error.code : 'internal' }),
   };
 }

@@ -283,7 +283,7 @@ export class HttpServer {
   private decisionAnswer(body: Buffer): FastResponse {
     try {
       const request = parseRequestJson(decodeRequestUtf8(body, 0, body.length));
-      return { status: 200, body: `${this.options.service.answer(request)}\n` };
+      return { status: 200, body: `${this.options.service.line(request)}\n` };
     } catch (error) {
       this.options.service.countError(error);
       return { status: statusFor(error), body: `${JSON.stringify(errorPayload(error))}\n` };

@@ -10,12 +10,14 @@ import {
   answerLine,
   createDecisionEngine,
   decodeRequestUtf8,
+  engineAnswerer,
   isReleaseGovernanceDecision,
   parseRequestJson,
   recordInEvidence,
   releaseGovernanceDecisionJson,
   requestTooLarge,
   runBatch,
+  textAnswerer,
   type DecisionEngine,
   type RequestAnswerer,
 } from '@cavra/engine';
@@ -162,17 +164,18 @@ export async function decideBatch(
       ? undefined
       : new Promise<void>((done) => stdout.once('drain', done));
   let unrecorded = 0;
-  const answer: RequestAnswerer = (request) => {
-    const decision = engine.decide(request);
-    if (!log) return answerLine(decision);
-    try {
-      return answerLine(recordInEvidence(log, request, decision));
-    } catch (error) {
-      // Not recorded, so not answered: the line gets the error, and the run ends with status 1.
-      if (error instanceof CavraError && error.code === 'evidence_unwritable') unrecorded++;
-      throw error;
-    }
-  };
+  const answer: RequestAnswerer = log
+    ? textAnswerer((request) => {
+        const decision = engine.decide(request);
+        try {
+          return answerLine(recordInEvidence(log, request, decision));
+        } catch (error) {
+          // Not recorded, so not answered: the line gets the error, and the run ends with status 1.
+          if (error instanceof CavraError && error.code === 'evidence_unwritable') unrecorded++;
+          throw error;
+        }
+      })
+    : engineAnswerer(engine);
   const lines = input as AsyncIterable<Buffer | string>;
   let internalFaults: number;
   if (pooling) {

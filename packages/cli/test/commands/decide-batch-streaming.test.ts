@@ -57,9 +57,10 @@ describe('--batch faults', () => {
     // A test double around the real engine: fails like a bug would, on one request only.
     const faultyEngineDouble: DecisionEngine = {
       decideCore: (request) => real.decideCore(request),
-      decide: (request) => {
+      decide: (request) => real.decide(request),
+      writeDecisionLine: (request, out) => {
         if ((request as { target?: string }).target === 'boom') throw new TypeError('simulated bug');
-        return real.decide(request);
+        real.writeDecisionLine(request, out);
       },
     };
     const done = decideBatch(faultyEngineDouble, stdin, io);

@@ -3,7 +3,6 @@ import { LineAnswerer, type RequestAnswerer } from './line-answerer.js';
 import { LineSplitter } from './line-splitter.js';
 import { MAX_REQUEST_BYTES } from './request-text.js';
 
-export { answerLine, engineAnswerer, type RequestAnswerer } from './line-answerer.js';
 
 /**
  * The batch path shared by `--batch`, the server's socket and `POST /v1/decisions:batch`:
@@ -29,8 +28,8 @@ export class BatchStream {
     const slab = this.slab;
     this.splitter = new LineSplitter(
       {
-        line: (bytes, start, end) => slab.emit(answers.line(bytes, start, end)),
-        oversize: () => slab.emit(answers.oversize()),
+        line: (bytes, start, end) => answers.line(bytes, start, end, slab),
+        oversize: () => answers.oversize(slab),
       },
       maxLineBytes,
     );

@@ -2,22 +2,31 @@ import { CavraError } from '@cavra/policy-model';
 import type { DecisionEngine } from '../engine.js';
 import { isReleaseGovernanceDecision, releaseGovernanceDecisionJson } from '../release-governance-request.js';
 import { decisionJson } from '@cavra/evidence';
+import type { AnswerSlab } from './answer-slab.js';
 import { decodeRequestUtf8, errorPayload, parseRequestJson, requestTooLarge } from './request-text.js';
 
 /**
- * Answers one parsed request with its compact decision line (without the newline). Throws a
- * `CavraError` for bad input; anything else it throws is answered as an internal fault.
+ * Answers one parsed request: emits its compact decision line into `out` (one line, see
+ * `AnswerSlab`), or throws having emitted nothing: a `CavraError` for bad input; anything else it
+ * throws is answered as an internal fault.
  */
-export type RequestAnswerer = (request: unknown) => string;
+export type RequestAnswerer = (request: unknown, out: AnswerSlab) => void;
 
 /**
  * The plain CLI answer: the engine's 17-key decision, compact, in Python's key order (a
- * release-governance decision in Python's JSON form, its values Python's).
+ * release-governance decision in Python's JSON form, its values Python's), written in place.
  */
 export const engineAnswerer =
   (engine: DecisionEngine): RequestAnswerer =>
-  (request) =>
-    answerLine(engine.decide(request));
+  (request, out) => {
+    engine.writeDecisionLine(request, out);
+  };
+
+/** An answerer that gives its answer line as a string (decisions recorded or counted first). */
+export const textAnswerer =
+  (answer: (request: unknown) => string): RequestAnswerer =>
+  (request, out) =>
+    out.emit(answer(request));
 
 /** One decision as its compact answer line. */
 export const answerLine = (decision: ReturnType<DecisionEngine['decide']>): string =>
@@ -30,7 +39,8 @@ const emptyLine = (): CavraError =>
  * The one home of "what does a batch line get": the bytes of a complete line (terminator
  * removed) become a decision line or `{"error": {...}}` in its place; a line over the limit gets
  * `request_too_large`. Used by `BatchStream` and by every worker of the batch worker pool, so
- * both give the same bytes for the same line. Counts what it answered.
+ * both give the same bytes for the same line. Each call emits exactly one line into `out`.
+ * Counts what it answered.
  */
 export class LineAnswerer {
   /** Lines answered with code `internal` so far. */
@@ -47,32 +57,34 @@ export class LineAnswerer {
     this.tooLargeLine = JSON.stringify(errorPayload(requestTooLarge()));
   }
 
-  /** The answer to the line `bytes[start, end)`, without its newline. */
-  line(bytes: Buffer, start: number, end: number): string {
-    let line: string;
+  /** Answers the line `bytes[start, end)` into `out`. */
+  line(bytes: Buffer, start: number, end: number, out: AnswerSlab): void {
+    const mark = out.pendingBytes;
     try {
       const text = decodeRequestUtf8(bytes, start, end);
       if (text.trim() === '') throw emptyLine();
-      line = this.answer(parseRequestJson(text));
+      this.answer(parseRequestJson(text), out);
     } catch (error) {
-      return this.error(error);
+      // An answerer that failed after emitting part of its answer: the line gets the error alone.
+      out.rewind(mark);
+      this.error(error, out);
+      return;
     }
     this.answered++;
-    return line;
   }
 
-  /** The answer to a line over the limit (its bytes were never held whole). */
-  oversize(): string {
+  /** Answers a line over the limit (its bytes were never held whole). */
+  oversize(out: AnswerSlab): void {
     this.onError(requestTooLarge());
     this.answered++;
-    return this.tooLargeLine;
+    out.emit(this.tooLargeLine);
   }
 
-  /** The error line a line gets for `error`; anything but a `CavraError` counts as an internal fault. */
-  error(error: unknown): string {
+  /** Answers a line with the error object for `error`; anything but a `CavraError` counts as an internal fault. */
+  error(error: unknown, out: AnswerSlab): void {
     if (!(error instanceof CavraError)) this.internalFaults++;
     this.onError(error);
     this.answered++;
-    return JSON.stringify(errorPayload(error));
+    out.emit(JSON.stringify(errorPayload(error)));
   }
 }

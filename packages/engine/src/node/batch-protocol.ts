@@ -28,9 +28,9 @@ export function answerBlock(block: BatchBlock, answers: LineAnswerer, slab: Answ
   let offset = 0;
   for (let i = 0; i < block.lines; i++) {
     const length = block.lengths[i] as number;
-    if (length === OVERSIZE_LINE) slab.emit(answers.oversize());
+    if (length === OVERSIZE_LINE) answers.oversize(slab);
     else {
-      slab.emit(answers.line(bytes, offset, offset + length));
+      answers.line(bytes, offset, offset + length, slab);
       offset += length;
     }
   }

@@ -174,11 +174,11 @@ export async function runPooledBatch(
     {
       line: (bytes, start, end) => {
         if (pool) blockFor(end - start).add(bytes, start, end);
-        else slab.emit(local.line(bytes, start, end));
+        else local.line(bytes, start, end, slab);
       },
       oversize: () => {
         if (pool) blockFor(0).addOversize();
-        else slab.emit(local.oversize());
+        else local.oversize(slab);
       },
     },
     options.maxLineBytes ?? MAX_REQUEST_BYTES,

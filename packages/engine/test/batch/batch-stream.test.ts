@@ -9,6 +9,7 @@ import {
   errorPayload,
   requestTooLarge,
   runBatch,
+  textAnswerer,
   type RequestAnswerer,
 } from '@cavra/engine';
 import { splitAt } from '../support/split-at.js';
@@ -16,7 +17,8 @@ import { splitAt } from '../support/split-at.js';
 const engine = createDecisionEngine();
 
 /** Decisions without their volatile fields, so two runs compare equal. */
-const coreAnswerer: RequestAnswerer = (request) => JSON.stringify(engine.decideCore(request));
+const coreLine = (request: unknown): string => JSON.stringify(engine.decideCore(request));
+const coreAnswerer: RequestAnswerer = textAnswerer(coreLine);
 
 /** What one line must be answered with, computed on its own (the oracle for the property). */
 function expectedAnswer(line: string, limit = 64): string {
@@ -28,7 +30,7 @@ function expectedAnswer(line: string, limit = 64): string {
     });
   else {
     try {
-      answer = coreAnswerer(JSON.parse(line));
+      answer = coreLine(JSON.parse(line));
     } catch (error) {
       answer = JSON.stringify(errorPayload(error instanceof SyntaxError ? new CavraError('invalid_json', `request is not valid JSON: ${error.message}`) : error));
     }
@@ -117,9 +119,9 @@ describe('BatchStream', () => {
 
   it('answers a fault of ours with code "internal", counts it, and goes on', () => {
     let calls = 0;
-    const faulty: RequestAnswerer = (request) => {
+    const faulty: RequestAnswerer = (request, out) => {
       if (calls++ === 0) throw new TypeError('boom');
-      return coreAnswerer(request);
+      coreAnswerer(request, out);
     };
     const stream = new BatchStream(faulty);
     const out = stream.push(Buffer.from('{"action_type":"read_file","target":"a"}\n{"action_type":"read_file","target":"a"}\n'));
