@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +21,8 @@ let root: string;
 let home: string;
 
 beforeAll(() => {
-  if (!existsSync(CLAUDE) || readFileSync(CLAUDE).length < 1_000_000) {
+  // The size alone: reading the ~200 MB binary whole took most of this hook's timeout on a busy machine.
+  if (!existsSync(CLAUDE) || statSync(CLAUDE).size < 1_000_000) {
     throw new Error(
       `the Claude Code binary is missing at ${CLAUDE}: run \`pnpm install --frozen-lockfile\` (@anthropic-ai/claude-code must be in onlyBuiltDependencies so its postinstall puts the native binary there)`,
     );
