@@ -176,7 +176,11 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
   const fallbackLabel = pinned ?? compiled?.metadataId ?? DEFAULT_POLICY_PACK;
 
   const cache = preparedPacksFor(packs);
+  // The label this engine prepared last, and its policy: a batch asks for the same one again and again.
+  let lastLabel: string | undefined;
+  let lastPolicy: PreparedPolicy | undefined;
   const packPolicy = (label: string): PreparedPolicy => {
+    if (label === lastLabel) return lastPolicy as PreparedPolicy;
     // Checked before the cache: an entry cached by an engine that allows paths must not leak.
     if (!allowPackPaths && !isPlainPackName(label)) throw packPathRefused(label);
     let entry = cache.get(label);
@@ -190,6 +194,8 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
       cache.set(label, entry);
     }
     if (!entry.ok) throw entry.error;
+    lastLabel = label;
+    lastPolicy = entry.policy;
     return entry.policy;
   };
 
