@@ -29,6 +29,8 @@ import { previousDecideBatch } from './previous-batch.js';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BIN = `${ROOT}packages/cli/dist/bin.cjs`;
 const quick = process.argv.includes('--quick');
+/** `--batch-only`: the batch contenders alone (results in bench-results/batch.json), not the server. */
+const batchOnly = process.argv.includes('--batch-only');
 const pythonRootIndex = process.argv.indexOf('--python-root');
 const pythonRootArg = pythonRootIndex === -1 ? undefined : process.argv[pythonRootIndex + 1];
 const pythonRoot = pythonRootArg === undefined ? undefined : resolve(pythonRootArg);
@@ -61,17 +63,35 @@ async function timed(run: () => Promise<number>): Promise<{ seconds: number; lin
   return { seconds: (performance.now() - started) / 1000, lines: produced };
 }
 
-/** Runs `--batch` on the batch file as a process; resolves with the lines it answered. */
-const batchProcessLines = (env: NodeJS.ProcessEnv): Promise<number> =>
+/** Runs a Node process with `args`; resolves with the lines it printed (it must exit 0). */
+const processLines = (args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, '--batch', '--input', batchFile], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
     let count = 0;
     child.stdout.on('data', (chunk: Buffer) => {
       for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) count++;
     });
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(count) : reject(new Error(`--batch exited ${String(code)}`))));
+    child.on('close', (code) => (code === 0 ? resolve(count) : reject(new Error(`${args.join(' ')} exited ${String(code)}`))));
   });
+/** `--batch` on the batch file as a process. */
+const batchProcessLines = (env: NodeJS.ProcessEnv): Promise<number> => processLines([BIN, '--batch', '--input', batchFile], env);
+/**
+ * The I/O floor as a process: a bare Node script that reads the same file with readline and
+ * prints JSON.stringify(JSON.parse(line)) per line (no decision), Node start-up included.
+ */
+const FLOOR_SCRIPT = `
+const { createReadStream } = require('node:fs');
+const { createInterface } = require('node:readline');
+(async () => {
+  let out = [];
+  for await (const line of createInterface({ input: createReadStream(process.argv[1]), crlfDelay: Infinity })) {
+    out.push(JSON.stringify(JSON.parse(line)));
+    if (out.length === 1000) { process.stdout.write(out.join('\\n') + '\\n'); out = []; }
+  }
+  if (out.length > 0) process.stdout.write(out.join('\\n') + '\\n');
+})();
+`;
 
 const engine = createDecisionEngine();
 const contenders: [string, () => Promise<number>][] = [
@@ -111,6 +131,7 @@ const contenders: [string, () => Promise<number>][] = [
       return out.lines;
     },
   ],
+  ['bare Node process: readline+JSON.parse+JSON.stringify (no decision; the process floor)', () => processLines(['-e', FLOOR_SCRIPT, batchFile])],
   ['cavra-runtime --batch (process, end to end)', () => batchProcessLines(process.env)],
   // This machine sets NODE_EXTRA_CA_CERTS, which costs every Node start ~60 ms; Python pays nothing like it.
   [
@@ -214,6 +235,16 @@ say(
   `  ${fmt(largeLines)} lines (${(Buffer.byteLength(batchLines.join('\n')) * 4 / 2 ** 20).toFixed(0)} MiB), --batch process, median of 3: ` +
     `--workers 1 ${fmt(largeOne)} lines/s, auto (one worker past 8 MiB) ${fmt(largeAuto)} lines/s (${(largeAuto / largeOne).toFixed(2)}x)`,
 );
+
+if (batchOnly) {
+  results.machine = { ...(results.machine as object), load_average_1m_at_end: Number((loadavg()[0] ?? 0).toFixed(1)) };
+  say(`load average ${(loadavg()[0] ?? 0).toFixed(1)} at the end`);
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(`${ROOT}bench-results`, { recursive: true });
+  writeFileSync(`${ROOT}bench-results/batch.json`, `${JSON.stringify(results, null, 2)}\n`);
+  console.log('written: bench-results/batch.json');
+  process.exit(0);
+}
 
 // --- the server ---------------------------------------------------------------------------------
 async function startServe(args: string[]): Promise<{ child: ChildProcess; http: string }> {
