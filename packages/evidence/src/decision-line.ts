@@ -20,9 +20,12 @@ export interface DecisionLineWriter {
 type DecisionKey = (typeof DECISION_KEYS)[number];
 /** What precedes a value: `{"decision_id":` for the first key, `,"<key>":` for the others. */
 const key = (name: DecisionKey): string => `${name === DECISION_KEYS[0] ? '{' : ','}"${name}":`;
-/** `JSON.stringify` of each value in turn, each after its key: one run of the line's text. */
-const run = (pairs: readonly (readonly [DecisionKey, string | null])[]): string =>
-  pairs.map(([name, value]) => `${key(name)}${JSON.stringify(value)}`).join('');
+type CoreKey = DecisionKey & keyof DecisionCore;
+/** `core`'s value for each name in turn, as `JSON.stringify` prints it after its key: one run of the line's text. */
+const run = (core: DecisionCore, names: readonly CoreKey[]): string =>
+  names.map((name) => `${key(name)}${JSON.stringify(core[name])}`).join('');
+const HEAD_FIELDS: readonly CoreKey[] = ['session_id', 'agent_id', 'actor', 'action_type'];
+const RULE_FIELDS: readonly CoreKey[] = ['policy_pack', 'policy_id', 'rule_id', 'decision', 'severity', 'reason'];
 const utf8 = (text: string): Uint8Array => Buffer.from(text, 'utf8');
 
 const DECISION_ID_START = utf8(`${key('decision_id')}"dec_`);
@@ -121,14 +124,7 @@ function headRun(cache: RunCache<HeadRun>, core: DecisionCore): HeadRun {
     agent: core.agent_id,
     actor: core.actor,
     actionType: core.action_type,
-    head: utf8(
-      run([
-        ['session_id', core.session_id],
-        ['agent_id', core.agent_id],
-        ['actor', core.actor],
-        ['action_type', core.action_type],
-      ]),
-    ),
+    head: utf8(run(core, HEAD_FIELDS)),
     referenceStart: utf8(`${key('evidence_refs')}["evidence://${JSON.stringify(core.session_id).slice(1, -1)}/dec_`),
   });
 }
@@ -155,17 +151,8 @@ function ruleRun(cache: RunCache<RuleRun>, core: DecisionCore): RuleRun {
     decision: core.decision,
     severity: core.severity,
     approverGroup: core.approver_group,
-    rule: utf8(
-      run([
-        ['policy_pack', core.policy_pack],
-        ['policy_id', core.policy_id],
-        ['rule_id', core.rule_id],
-        ['decision', core.decision],
-        ['severity', core.severity],
-        ['reason', core.reason],
-      ]),
-    ),
-    approver: utf8(`"]${run([['approver_group', core.approver_group]])}${key('timestamp')}"`),
+    rule: utf8(run(core, RULE_FIELDS)),
+    approver: utf8(`"]${run(core, ['approver_group'])}${key('timestamp')}"`),
   });
 }
 
