@@ -23,7 +23,6 @@ import { buildTrustRegistry, type TrustRegistry } from '@cavra/registry';
 import {
   createDecisionEnveloper,
   createDecisionLineWriter,
-  pooledRandomBytes,
   systemMicrosecondClock,
   type EnvelopeOptions,
 } from '@cavra/evidence';
@@ -158,10 +157,12 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
     options.registry !== undefined ? buildTrustRegistry(options.registry) : undefined;
   const allowPackPaths = options.allowPackPaths === true;
   const pinned = options.pinnedPolicyPack;
-  // One source of ids and time for both forms of a decision (the object and the line in place).
+  // One clock for both forms of a decision (the object and the line in place), and the injected
+  // randomness if any; by default each form draws from its own CSPRNG pool (the line writer
+  // reads its pool in place).
   const envelopeOptions: EnvelopeOptions = {
-    random: options.envelope?.random ?? pooledRandomBytes(),
     clock: options.envelope?.clock ?? systemMicrosecondClock(),
+    ...(options.envelope?.random !== undefined ? { random: options.envelope.random } : {}),
   };
   const envelope = createDecisionEnveloper(envelopeOptions);
   const lineWriter = createDecisionLineWriter(envelopeOptions);

@@ -60,7 +60,7 @@ describe('--batch faults', () => {
       decide: (request) => real.decide(request),
       writeDecisionLine: (request, out) => {
         if ((request as { target?: string }).target === 'boom') throw new TypeError('simulated bug');
-        real.writeDecisionLine(request, out);
+        return real.writeDecisionLine(request, out);
       },
     };
     const done = decideBatch(faultyEngineDouble, stdin, io);
