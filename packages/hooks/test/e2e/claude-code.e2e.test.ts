@@ -1,10 +1,9 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_POLICY } from '../support/fixtures.js';
-import { CAVRA_BIN, runAgentProcess, type AgentRun } from './agent-process.js';
+import { CAVRA_BIN, initProject, runAgentProcess, type AgentRun } from './agent-process.js';
 import { scriptedMessagesApiStandIn, type ScriptedToolCall } from './scripted-messages-api-stand-in.js';
 
 /**
@@ -50,16 +49,7 @@ async function scenario(
   call: (project: string) => ScriptedToolCall,
   before?: (paths: { project: string; policy: string }) => void,
 ): Promise<Scenario> {
-  const project = join(root, name);
-  mkdirSync(project);
-  const policy = join(root, `${name}-policy.json`);
-  copyFileSync(TEST_POLICY, policy);
-  const init = await runAgentProcess(process.execPath, [CAVRA_BIN, 'init', 'claude-code', '--project', project, '--policy', policy], {
-    cwd: project,
-    env: { ...process.env, HOME: home },
-    timeoutMs: 30_000,
-  });
-  expect(init.exitCode, init.stderr).toBe(0);
+  const { project, policy } = await initProject('claude-code', root, name, { ...process.env, HOME: home });
   before?.({ project, policy });
   const standIn = await scriptedMessagesApiStandIn(call(project));
   try {

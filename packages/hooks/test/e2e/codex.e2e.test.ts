@@ -1,10 +1,9 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_POLICY } from '../support/fixtures.js';
-import { CAVRA_BIN, runAgentProcess, type AgentRun } from './agent-process.js';
+import { CAVRA_BIN, initProject, runAgentProcess, type AgentRun } from './agent-process.js';
 import { scriptedResponsesApiStandIn, type ScriptedFunctionCall } from './scripted-responses-api-stand-in.js';
 
 /**
@@ -36,18 +35,9 @@ interface Scenario {
 }
 
 async function scenario(name: string, call: ScriptedFunctionCall, before?: (policy: string) => void): Promise<Scenario> {
-  const project = join(root, name);
+  const { project, policy } = await initProject('codex', root, name);
   const codexHome = join(root, `${name}-codex-home`);
-  mkdirSync(project);
   mkdirSync(codexHome);
-  const policy = join(root, `${name}-policy.json`);
-  copyFileSync(TEST_POLICY, policy);
-  const init = await runAgentProcess(process.execPath, [CAVRA_BIN, 'init', 'codex', '--project', project, '--policy', policy], {
-    cwd: project,
-    env: process.env,
-    timeoutMs: 30_000,
-  });
-  expect(init.exitCode, init.stderr).toBe(0);
   before?.(policy);
   const standIn = await scriptedResponsesApiStandIn(call);
   try {

@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { readBodyText } from './request-body.js';
+import { listenOnLoopback, readBodyText } from './stand-in-http.js';
 
 /** The one tool call the stand-in makes the agent attempt. */
 export interface ScriptedToolCall {
@@ -131,10 +130,9 @@ export async function scriptedMessagesApiStandIn(call: ScriptedToolCall): Promis
       response.destroy(error instanceof Error ? error : new Error(String(error)));
     });
   });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
+  const loopback = await listenOnLoopback(server);
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl: loopback.baseUrl,
     requests,
     toolResults() {
       const results: { content: string; isError: boolean }[] = [];
@@ -147,10 +145,6 @@ export async function scriptedMessagesApiStandIn(call: ScriptedToolCall): Promis
       }
       return results;
     },
-    close: () =>
-      new Promise<void>((done) => {
-        server.closeAllConnections();
-        server.close(() => done());
-      }),
+    close: loopback.close,
   };
 }

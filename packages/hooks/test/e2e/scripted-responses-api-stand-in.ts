@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { readBodyText } from './request-body.js';
+import { listenOnLoopback, readBodyText } from './stand-in-http.js';
 
 /** The one function call the stand-in makes Codex attempt. */
 export interface ScriptedFunctionCall {
@@ -74,10 +73,9 @@ export async function scriptedResponsesApiStandIn(call: ScriptedFunctionCall): P
       response.end();
     })().catch((error: unknown) => response.destroy(error instanceof Error ? error : new Error(String(error))));
   });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
+  const loopback = await listenOnLoopback(server);
   return {
-    baseUrl: `http://127.0.0.1:${port}/v1`,
+    baseUrl: `${loopback.baseUrl}/v1`,
     requests,
     functionOutputs() {
       const seen = new Set<string>();
@@ -88,10 +86,6 @@ export async function scriptedResponsesApiStandIn(call: ScriptedFunctionCall): P
       }
       return [...seen];
     },
-    close: () =>
-      new Promise<void>((done) => {
-        server.closeAllConnections();
-        server.close(() => done());
-      }),
+    close: loopback.close,
   };
 }

@@ -1,4 +1,5 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 /** The stand-ins' bound on one request body: an agent's whole conversation fits well within it. */
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -16,4 +17,18 @@ export function readBodyText(request: IncomingMessage): Promise<string> {
     request.on('end', () => done(Buffer.concat(chunks).toString('utf8')));
     request.on('error', fail);
   });
+}
+
+/** Starts `server` on an ephemeral loopback port: its base URL, and a close that drops its connections. */
+export async function listenOnLoopback(server: Server): Promise<{ baseUrl: string; close: () => Promise<void> }> {
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
 }
