@@ -1,6 +1,6 @@
 import { DECISION_KEYS, type DecisionCore } from '@cavra/policy-model';
-import type { EnvelopeOptions } from './envelope.js';
-import { randomHexWriter } from './identifiers.js';
+import { evidenceRef, type EnvelopeOptions } from './envelope.js';
+import { CORRELATION_ID_PREFIX, DECISION_ID_PREFIX, randomHexWriter } from './identifiers.js';
 import { pythonUtcIsoformat, systemMicrosecondClock } from './timestamp.js';
 
 /**
@@ -28,10 +28,10 @@ const HEAD_FIELDS: readonly CoreKey[] = ['session_id', 'agent_id', 'actor', 'act
 const RULE_FIELDS: readonly CoreKey[] = ['policy_pack', 'policy_id', 'rule_id', 'decision', 'severity', 'reason'];
 const utf8 = (text: string): Uint8Array => Buffer.from(text, 'utf8');
 
-const DECISION_ID_START = utf8(`${key('decision_id')}"dec_`);
+const DECISION_ID_START = utf8(`${key('decision_id')}"${DECISION_ID_PREFIX}`);
 const TARGET_KEY = utf8(key('target'));
 const REQUESTED_OPERATION_KEY = utf8(key('requested_operation'));
-const CORRELATION_ID_START = utf8(`+00:00"${key('correlation_id')}"corr_`);
+const CORRELATION_ID_START = utf8(`+00:00"${key('correlation_id')}"${CORRELATION_ID_PREFIX}`);
 const NULL = utf8('null');
 
 /** Every fixed byte of a line: keys, punctuation, `dec_`/`corr_`, the reference's frame, ids, timestamp. */
@@ -125,7 +125,8 @@ function headRun(cache: RunCache<HeadRun>, core: DecisionCore): HeadRun {
     actor: core.actor,
     actionType: core.action_type,
     head: utf8(run(core, HEAD_FIELDS)),
-    referenceStart: utf8(`${key('evidence_refs')}["evidence://${JSON.stringify(core.session_id).slice(1, -1)}/dec_`),
+    // The reference up to the decision id's digits, escaped as one JSON string (its closing quote dropped).
+    referenceStart: utf8(`${key('evidence_refs')}[${JSON.stringify(evidenceRef(core.session_id, DECISION_ID_PREFIX)).slice(0, -1)}`),
   });
 }
 

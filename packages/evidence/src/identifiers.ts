@@ -34,10 +34,14 @@ function hex(bytes: Uint8Array): string {
 }
 
 /** `dec_` + 12 lowercase hex digits (Python: the first 12 hex digits of a UUID4, all random). */
-export const newDecisionId = (random: RandomBytes): string => `dec_${hex(random(6))}`;
+/** What every decision id and correlation id starts with. */
+export const DECISION_ID_PREFIX = 'dec_';
+export const CORRELATION_ID_PREFIX = 'corr_';
+
+export const newDecisionId = (random: RandomBytes): string => `${DECISION_ID_PREFIX}${hex(random(6))}`;
 
 /** `corr_` + 12 lowercase hex digits, drawn independently of the decision id. */
-export const newCorrelationId = (random: RandomBytes): string => `corr_${hex(random(6))}`;
+export const newCorrelationId = (random: RandomBytes): string => `${CORRELATION_ID_PREFIX}${hex(random(6))}`;
 
 /** `apr_` + 12 lowercase hex digits: an approval record's id (Python: `uuid4().hex[:12]`). */
 export const newApprovalId = (random: RandomBytes): string => `apr_${hex(random(6))}`;
@@ -56,18 +60,18 @@ for (let byte = 0; byte < 256; byte++) {
   HEX_CODES[2 * byte + 1] = (HEX[byte] as string).charCodeAt(1);
 }
 
-export function randomHexWriter(random?: RandomBytes): RandomHexWriter {
-  if (random !== undefined) {
-    return (target, offset, count) => {
-      const bytes = random(count);
-      for (let i = 0; i < count; i++) {
-        const at = 2 * (bytes[i] as number);
-        target[offset++] = HEX_CODES[at] as number;
-        target[offset++] = HEX_CODES[at + 1] as number;
-      }
-      return offset;
-    };
+/** `bytes[from, from + count)` as hex character codes at `offset`; returns the end offset. */
+function putHexCodes(target: Uint8Array, offset: number, bytes: Uint8Array, from: number, count: number): number {
+  for (let i = from; i < from + count; i++) {
+    const at = 2 * (bytes[i] as number);
+    target[offset++] = HEX_CODES[at] as number;
+    target[offset++] = HEX_CODES[at + 1] as number;
   }
+  return offset;
+}
+
+export function randomHexWriter(random?: RandomBytes): RandomHexWriter {
+  if (random !== undefined) return (target, offset, count) => putHexCodes(target, offset, random(count), 0, count);
   const pool = new Uint8Array(POOL_SIZE);
   let next = POOL_SIZE;
   return (target, offset, count) => {
@@ -76,11 +80,7 @@ export function randomHexWriter(random?: RandomBytes): RandomHexWriter {
       randomFill(pool);
       next = 0;
     }
-    for (let i = 0; i < count; i++) {
-      const at = 2 * (pool[next++] as number);
-      target[offset++] = HEX_CODES[at] as number;
-      target[offset++] = HEX_CODES[at + 1] as number;
-    }
-    return offset;
+    next += count;
+    return putHexCodes(target, offset, pool, next - count, count);
   };
 }
