@@ -236,13 +236,17 @@ say(
     `--workers 1 ${fmt(largeOne)} lines/s, auto (one worker past 8 MiB) ${fmt(largeAuto)} lines/s (${(largeAuto / largeOne).toFixed(2)}x)`,
 );
 
-if (batchOnly) {
+/** The end of a run: the load average at the end, the scratch files removed, the results written. */
+function writeResults(file: string): void {
   results.machine = { ...(results.machine as object), load_average_1m_at_end: Number((loadavg()[0] ?? 0).toFixed(1)) };
   say(`load average ${(loadavg()[0] ?? 0).toFixed(1)} at the end`);
   rmSync(work, { recursive: true, force: true });
   mkdirSync(`${ROOT}bench-results`, { recursive: true });
-  writeFileSync(`${ROOT}bench-results/batch.json`, `${JSON.stringify(results, null, 2)}\n`);
-  console.log('written: bench-results/batch.json');
+  writeFileSync(`${ROOT}bench-results/${file}`, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`written: bench-results/${file}`);
+}
+if (batchOnly) {
+  writeResults('batch.json');
   process.exit(0);
 }
 
@@ -535,11 +539,6 @@ for (let i = 0; i < (quick ? 10 : 50); i++) stream.push(block);
 results.batch_stream_in_process_lines_per_s = Math.round(((quick ? 10 : 50) * 10_000) / ((performance.now() - started) / 1000));
 say(`BatchStream alone (in-process, no I/O): ${fmt(results.batch_stream_in_process_lines_per_s as number)} lines/s`);
 
-results.machine = { ...(results.machine as object), load_average_1m_at_end: Number((loadavg()[0] ?? 0).toFixed(1)) };
-say(`load average ${(loadavg()[0] ?? 0).toFixed(1)} at the end`);
 server.child.kill('SIGTERM');
 await new Promise((done) => server.child.once('exit', done));
-rmSync(work, { recursive: true, force: true });
-mkdirSync(`${ROOT}bench-results`, { recursive: true });
-writeFileSync(`${ROOT}bench-results/server.json`, `${JSON.stringify(results, null, 2)}\n`);
-console.log('written: bench-results/server.json');
+writeResults('server.json');

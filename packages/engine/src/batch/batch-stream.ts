@@ -3,7 +3,6 @@ import { LineAnswerer, type RequestAnswerer } from './line-answerer.js';
 import { LineSplitter } from './line-splitter.js';
 import { MAX_REQUEST_BYTES } from './request-text.js';
 
-
 /**
  * The batch path shared by `--batch`, the server's socket and `POST /v1/decisions:batch`:
  * JSON Lines in, exactly one compact answer line out per input line, in order. A bad line gets
