@@ -10,8 +10,6 @@ export interface ScriptedGeminiCall {
 export interface ScriptedGeminiApiStandIn {
   /** For `GOOGLE_GEMINI_BASE_URL`. */
   baseUrl: string;
-  /** The request paths, in order (e.g. `/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse`). */
-  paths: string[];
   /** The `functionResponse.response` objects Gemini CLI sent back for the scripted call, as JSON text. */
   functionResponses(): string[];
   close(): Promise<void>;
@@ -35,13 +33,11 @@ const contentsOf = (body: unknown): Content[] => {
  * `GenerateContentResponse` chunks, as the API streams them with `alt=sse`.
  */
 export async function scriptedGeminiApiStandIn(call: ScriptedGeminiCall): Promise<ScriptedGeminiApiStandIn> {
-  const paths: string[] = [];
   const bodies: unknown[] = [];
   const server: Server = createServer((request, response) => {
     void (async () => {
       const text = await readBodyText(request);
       const path = request.url ?? '';
-      paths.push(path);
       let body: unknown;
       try {
         body = JSON.parse(text) as unknown;
@@ -49,8 +45,8 @@ export async function scriptedGeminiApiStandIn(call: ScriptedGeminiCall): Promis
         body = undefined;
       }
       bodies.push(body);
-      if (paths.length > MAX_REQUESTS || !/:(stream)?[gG]enerateContent/.test(path)) {
-        response.writeHead(paths.length > MAX_REQUESTS ? 429 : 404, { 'content-type': 'application/json' });
+      if (bodies.length > MAX_REQUESTS || !/:(stream)?[gG]enerateContent/.test(path)) {
+        response.writeHead(bodies.length > MAX_REQUESTS ? 429 : 404, { 'content-type': 'application/json' });
         response.end(JSON.stringify({ error: { code: 404, message: 'not scripted', status: 'NOT_FOUND' } }));
         return;
       }
@@ -72,7 +68,6 @@ export async function scriptedGeminiApiStandIn(call: ScriptedGeminiCall): Promis
   const loopback = await listenOnLoopback(server);
   return {
     baseUrl: loopback.baseUrl,
-    paths,
     functionResponses() {
       const seen = new Set<string>();
       for (const body of bodies) {
